@@ -1,0 +1,45 @@
+/**
+ * API Gateway HTTP API REQUEST authorizer (payload 2.0, simple responses). Verifies the
+ * ES256 access token offline against keys parsed once per cold start: no AWS SDK, no
+ * network call per request.
+ */
+import { bearerToken, contextFromClaims, type AuthorizedSubject } from "./lib/authorizer-context.js";
+import { loadConfig } from "./lib/config.js";
+import { loadVerificationKeys } from "./lib/keys.js";
+import { createLogger } from "./lib/logger.js";
+import { verifyAccessToken } from "./lib/verify-access-token.js";
+
+export interface AuthorizerEvent {
+  headers?: Record<string, string | undefined>;
+  requestContext?: { requestId?: string };
+}
+
+export interface AuthorizerResult {
+  isAuthorized: boolean;
+  context?: AuthorizedSubject;
+}
+
+const config = loadConfig(process.env);
+const keys = loadVerificationKeys(process.env);
+const logger = createLogger("authorizer", process.env.LOG_LEVEL);
+
+export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
+  const token = bearerToken(event.headers);
+  if (!token) {
+    logger.info("denied", { reason: "no bearer token", requestId: event.requestContext?.requestId });
+    return { isAuthorized: false };
+  }
+  try {
+    const claims = verifyAccessToken(token, {
+      keys,
+      issuer: config.issuer,
+      audiences: config.tenants,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+      now: Date.now(),
+    });
+    return { isAuthorized: true, context: contextFromClaims(claims) };
+  } catch (error) {
+    logger.info("denied", { reason: (error as Error).message, requestId: event.requestContext?.requestId });
+    return { isAuthorized: false };
+  }
+};

@@ -1,0 +1,43 @@
+/**
+ * THE function manifest: every Lambda, its entry file, the native module it ships and
+ * the AWS actions it performs. The bundler reads it to build zips; the stack reads it to
+ * grant each function exactly these actions (least privilege lives next to the code that
+ * makes the calls).
+ */
+import { AUTHORIZER, type HandlerName } from "./routes.js";
+
+export type FunctionName = HandlerName | typeof AUTHORIZER;
+
+export interface FunctionSpec {
+  name: FunctionName;
+  /** Path of the entry file, relative to the project root. */
+  entry: string;
+  /** Ships argon2's native binary beside the bundle. */
+  argon2: boolean;
+  /** DynamoDB actions on the user table. */
+  tableActions: readonly string[];
+  /** KMS actions on the signing key. */
+  keyActions: readonly string[];
+  /** Needs the public keys (verification or publishing). */
+  publicKeys: boolean;
+}
+
+const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "entry">): FunctionSpec => ({
+  name,
+  entry: `handlers/${name}.ts`,
+  argon2: false,
+  tableActions: [],
+  keyActions: [],
+  publicKeys: false,
+  ...rest,
+});
+
+export const functions: readonly FunctionSpec[] = [
+  spec("register", { argon2: true, tableActions: ["dynamodb:PutItem"] }),
+  spec("login", { argon2: true, tableActions: ["dynamodb:GetItem", "dynamodb:PutItem"], keyActions: ["kms:Sign"] }),
+  spec("refresh", { tableActions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keyActions: ["kms:Sign"] }),
+  spec("logout", { tableActions: ["dynamodb:UpdateItem"] }),
+  spec("me", { tableActions: ["dynamodb:GetItem"] }),
+  spec("jwks", { publicKeys: true }),
+  spec(AUTHORIZER, { publicKeys: true }),
+];

@@ -1,0 +1,10 @@
+/** GET /.well-known/jwks.json: the public keys (RFC 7517) other services verify tokens with. */
+import { httpHandler, json } from "./lib/http.js";
+import { loadVerificationKeys } from "./lib/keys.js";
+import { createLogger } from "./lib/logger.js";
+
+const logger = createLogger("jwks", process.env.LOG_LEVEL);
+const body = { keys: loadVerificationKeys(process.env).map((key) => key.jwk) };
+
+// Public and identical for every caller: let clients and CDNs cache it for five minutes.
+export const handler = httpHandler(logger, async () => json(200, body, { "cache-control": "public, max-age=300" }));

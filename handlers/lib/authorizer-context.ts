@@ -1,0 +1,46 @@
+import type { AccessClaims } from "./access-token.js";
+import { InvalidTokenError } from "./errors.js";
+import type { HttpEvent } from "./http.js";
+
+/**
+ * What the authorizer hands to protected functions (API Gateway puts it at
+ * `requestContext.authorizer.lambda`). Both sides use this module, so the field names
+ * live in one place.
+ */
+export interface AuthorizedSubject {
+  sub: string;
+  email: string;
+  sid: string;
+  tenant: string;
+}
+
+export const contextFromClaims = (claims: AccessClaims): AuthorizedSubject => ({
+  sub: claims.sub,
+  email: claims.email,
+  sid: claims.sid,
+  tenant: claims.aud,
+});
+
+/**
+ * Reads the authorizer's context. Its absence means the route was deployed without the
+ * authorizer: refuse rather than trust the request.
+ */
+export function authorizedSubject(event: HttpEvent): AuthorizedSubject {
+  const context = event.requestContext.authorizer?.lambda ?? {};
+  const { sub, email, sid, tenant } = context;
+  if (typeof sub !== "string" || typeof email !== "string" || typeof sid !== "string" || typeof tenant !== "string") {
+    throw new InvalidTokenError("this route requires a valid access token");
+  }
+  return { sub, email, sid, tenant };
+}
+
+/**
+ * Extracts the token from `Authorization: Bearer <token>` (RFC 6750 §2.1). The header
+ * name and the scheme are case-insensitive (RFC 7235 §2.1); no other scheme is accepted.
+ */
+export function bearerToken(headers: Record<string, string | undefined> | undefined): string | undefined {
+  if (!headers) return undefined;
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === "authorization");
+  const match = name ? /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(headers[name] ?? "") : null;
+  return match?.[1];
+}

@@ -1,0 +1,76 @@
+import { ConfigError } from "./errors.js";
+
+/**
+ * Configuration read once per cold start from environment variables.
+ * Every variable is validated up front so a bad deployment fails at start with the
+ * variable's name, not at the first request that happens to need it.
+ */
+export interface Config {
+  /** `iss` of every access token, and what the authorizer requires. */
+  issuer: string;
+  /** Tenants this deployment serves; a token's `aud` must be one of them. */
+  tenants: readonly string[];
+  defaultTenant: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  passwordMinLength: number;
+  /** Leeway for `exp`/`nbf` checks; DESIGN.md caps it at 60 s. */
+  clockToleranceSeconds: number;
+}
+
+/** Tenant names are part of item keys (`USER#<tenant>#<email>`), so `#` and spaces are out. */
+const TENANT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration every function shares. */
+export function loadConfig(env: Env): Config {
+  const tenants = list(env, "TENANTS");
+  const badTenant = tenants.find((tenant) => !TENANT_NAME.test(tenant));
+  if (badTenant !== undefined) {
+    throw new ConfigError("TENANTS", `entry "${badTenant}" must match ${TENANT_NAME} (it becomes part of item keys and the token audience)`);
+  }
+  const defaultTenant = optional(env, "DEFAULT_TENANT") ?? tenants[0];
+  if (!tenants.includes(defaultTenant)) {
+    throw new ConfigError("DEFAULT_TENANT", `must be one of TENANTS (${tenants.join(", ")})`);
+  }
+  return {
+    issuer: required(env, "ISSUER"),
+    tenants,
+    defaultTenant,
+    accessTokenTtlSeconds: integer(env, "ACCESS_TOKEN_TTL_SECONDS", 900, 60, 86_400),
+    refreshTokenTtlSeconds: integer(env, "REFRESH_TOKEN_TTL_SECONDS", 2_592_000, 300, 31_536_000),
+    passwordMinLength: integer(env, "PASSWORD_MIN_LENGTH", 12, 8, 128),
+    clockToleranceSeconds: integer(env, "CLOCK_TOLERANCE_SECONDS", 60, 0, 60),
+  };
+}
+
+export function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(name, "is required");
+  return value;
+}
+
+export function optional(env: Env, name: string): string | undefined {
+  return env[name]?.trim() || undefined;
+}
+
+/** A comma-separated list with at least one non-empty entry. */
+export function list(env: Env, name: string): string[] {
+  const items = required(env, name)
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new ConfigError(name, "must list at least one value");
+  return items;
+}
+
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,20 @@
+import type { Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
+import type { PasswordHasher } from "./passwords.js";
+import type { Signer } from "./signer.js";
+import type { AuthStore } from "./store.js";
+
+/**
+ * Everything the domain needs from outside, made once per cold start. Use cases take
+ * the `Pick` they use, so tests build them from local parts and bundles carry only
+ * the adapters their handler needs.
+ */
+export interface Deps {
+  config: Config;
+  store: AuthStore;
+  signer: Signer;
+  hasher: PasswordHasher;
+  clock: Clock;
+  logger: Logger;
+}

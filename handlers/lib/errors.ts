@@ -1,0 +1,65 @@
+/**
+ * Domain errors. Each carries the OAuth 2.0 error code (RFC 6749 §5.2) and HTTP status
+ * it maps to; `http-response.ts` turns them into responses in one place. Callers branch on
+ * the class or `code`, never on message text. `description` is safe to show a client;
+ * `cause` is for the log only.
+ */
+export abstract class AuthError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  /** Seconds a client should wait before retrying, sent as `Retry-After`. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(readonly description: string, options?: { cause?: unknown }) {
+    super(description, options);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: the request is malformed; the description names the bad field. */
+export class InvalidRequestError extends AuthError {
+  readonly code = "invalid_request";
+  readonly status = 400;
+}
+
+/** 401: wrong credentials, or a bad, expired, reused or revoked refresh token. */
+export class InvalidGrantError extends AuthError {
+  readonly code = "invalid_grant";
+  readonly status = 401;
+}
+
+/** 401 from protected routes: the access token does not identify a usable account. */
+export class InvalidTokenError extends AuthError {
+  readonly code = "invalid_token";
+  readonly status = 401;
+}
+
+/** 409: an account with this email already exists in the tenant. */
+export class UserExistsError extends AuthError {
+  readonly code = "user_exists";
+  readonly status = 409;
+}
+
+/** 429: too many attempts; retry after the given delay. */
+export class TooManyAttemptsError extends AuthError {
+  readonly code = "too_many_attempts";
+  readonly status = 429;
+  constructor(description: string, override readonly retryAfterSeconds: number) {
+    super(description);
+  }
+}
+
+/** 503: a dependency (table, key service) failed; the cause goes to the log only. */
+export class TemporarilyUnavailableError extends AuthError {
+  readonly code = "temporarily_unavailable";
+  readonly status = 503;
+  override readonly retryAfterSeconds = 1;
+}
+
+/** A missing or invalid configuration variable: fails the cold start, naming the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`configuration: ${variable} ${problem}`);
+    this.name = "ConfigError";
+  }
+}

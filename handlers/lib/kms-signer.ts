@@ -1,0 +1,84 @@
+import { GetPublicKeyCommand, SignCommand, type KMSClient } from "@aws-sdk/client-kms";
+import { TemporarilyUnavailableError } from "./errors.js";
+import { keyFromSpki, verificationKey } from "./keys.js";
+import type { Signer } from "./signer.js";
+
+/** The part of the KMS client the signer uses: tests pass a fake that signs with a real key. */
+export type KmsSend = Pick<KMSClient, "send">;
+
+/** KMS Sign accepts at most 4096 bytes of RAW message. */
+const MAX_RAW_MESSAGE = 4096;
+const ES256_PART = 32;
+
+/**
+ * ES256 signer backed by a KMS `ECC_NIST_P256` key: the private key never leaves KMS.
+ * `publicKeySpki` (base64 DER, from Terraform's `aws_kms_public_key`) saves the
+ * GetPublicKey call at cold start; without it the signer asks KMS once.
+ */
+export async function kmsSigner(kms: KmsSend, keyId: string, publicKeySpki?: string): Promise<Signer> {
+  const spki = publicKeySpki ?? (await fetchPublicKey(kms, keyId));
+  const { alg, kid } = verificationKey(keyFromSpki(spki));
+  return {
+    alg,
+    kid,
+    async sign(input) {
+      if (input.length > MAX_RAW_MESSAGE) throw new Error(`signing input exceeds ${MAX_RAW_MESSAGE} bytes`);
+      const result = await callKms(() =>
+        kms.send(new SignCommand({ KeyId: keyId, Message: input, MessageType: "RAW", SigningAlgorithm: "ECDSA_SHA_256" })),
+      );
+      if (!result.Signature) throw new TemporarilyUnavailableError("signing failed", { cause: "KMS returned no signature" });
+      return derToJose(Buffer.from(result.Signature), ES256_PART);
+    },
+  };
+}
+
+async function fetchPublicKey(kms: KmsSend, keyId: string): Promise<string> {
+  const result = await callKms(() => kms.send(new GetPublicKeyCommand({ KeyId: keyId })));
+  if (!result.PublicKey) throw new Error(`KMS returned no public key for ${keyId}`);
+  return Buffer.from(result.PublicKey).toString("base64");
+}
+
+async function callKms<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new TemporarilyUnavailableError("the signing service is unavailable, try again shortly", { cause: error });
+  }
+}
+
+/**
+ * Converts an ASN.1 DER ECDSA signature (SEQUENCE { INTEGER r, INTEGER s }), as KMS
+ * returns it, to the fixed-width r || s form JOSE requires (RFC 7518 §3.4). DER integers
+ * are minimal and signed, so each may carry a leading 0x00 or be shorter than `size`.
+ */
+export function derToJose(der: Buffer, size: number): Buffer {
+  let offset = 0;
+  const expect = (tag: number) => {
+    if (der[offset++] !== tag) throw new Error("malformed DER signature");
+  };
+  const readLength = (): number => {
+    const first = der[offset++];
+    if (first < 0x80) return first;
+    const bytes = first & 0x7f;
+    if (bytes < 1 || bytes > 2) throw new Error("malformed DER signature");
+    let value = 0;
+    for (let i = 0; i < bytes; i++) value = (value << 8) | der[offset++];
+    return value;
+  };
+  const readInteger = (): Buffer => {
+    expect(0x02);
+    const length = readLength();
+    let value = der.subarray(offset, offset + length);
+    offset += length;
+    while (value.length > 0 && value[0] === 0) value = value.subarray(1);
+    if (value.length > size) throw new Error("malformed DER signature");
+    return Buffer.concat([Buffer.alloc(size - value.length), value]);
+  };
+  expect(0x30);
+  const total = readLength();
+  if (offset + total !== der.length) throw new Error("malformed DER signature");
+  const r = readInteger();
+  const s = readInteger();
+  if (offset !== der.length) throw new Error("malformed DER signature");
+  return Buffer.concat([r, s]);
+}

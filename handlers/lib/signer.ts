@@ -1,0 +1,12 @@
+import type { JoseAlg } from "./keys.js";
+
+/**
+ * Port: signs JWS signing input. Carries its JOSE `alg` and `kid` so the token header is
+ * always consistent with the key that signed it (KMS in AWS, a local key file on a laptop).
+ */
+export interface Signer {
+  readonly alg: JoseAlg;
+  readonly kid: string;
+  /** Returns the JOSE signature (for ES256: 64 bytes, r || s; RFC 7518 §3.4). */
+  sign(signingInput: Buffer): Promise<Buffer>;
+}

@@ -1,0 +1,35 @@
+/** POST /auth/refresh: rotates a refresh token (from the body, else the cookie) into a new token pair. */
+import { systemClock } from "./lib/clock.js";
+import { loadConfig } from "./lib/config.js";
+import { stringField } from "./lib/credentials.js";
+import { InvalidRequestError } from "./lib/errors.js";
+import { cookie, httpHandler, jsonBody, type HttpEvent } from "./lib/http.js";
+import { createLogger } from "./lib/logger.js";
+import { refreshSession } from "./lib/sessions.js";
+import { signerFromEnv } from "./lib/signer-from-env.js";
+import { storeFromEnv } from "./lib/store-from-env.js";
+import { REFRESH_COOKIE, tokenResponse } from "./lib/token-response.js";
+
+const config = loadConfig(process.env);
+const logger = createLogger("refresh", process.env.LOG_LEVEL);
+const store = storeFromEnv(process.env);
+const signer = signerFromEnv(process.env);
+
+export const handler = httpHandler(logger, async (event) => {
+  const tokens = await refreshSession(presentedToken(event), {
+    store,
+    signer: await signer(),
+    config,
+    clock: systemClock,
+    logger,
+  });
+  return tokenResponse(tokens);
+});
+
+/** A body `refresh_token` wins over the cookie; a request with neither is malformed. */
+function presentedToken(event: HttpEvent): string {
+  if (event.body) return stringField(jsonBody(event), "refresh_token");
+  const fromCookie = cookie(event, REFRESH_COOKIE);
+  if (!fromCookie) throw new InvalidRequestError("refresh_token is required (in the body or the refresh_token cookie)");
+  return fromCookie;
+}

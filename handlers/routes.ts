@@ -1,0 +1,25 @@
+/**
+ * THE route table. The stack builds API Gateway routes from it and the local runtime
+ * serves from it, so the deployed and the local API cannot drift.
+ */
+export type HandlerName = "register" | "login" | "refresh" | "logout" | "me" | "jwks";
+
+export interface Route {
+  method: "GET" | "POST";
+  path: string;
+  handler: HandlerName;
+  /** `bearer`: API Gateway runs the authorizer first; `none`: public. */
+  auth: "none" | "bearer";
+}
+
+export const routes: readonly Route[] = [
+  { method: "POST", path: "/auth/register", handler: "register", auth: "none" },
+  { method: "POST", path: "/auth/login", handler: "login", auth: "none" },
+  { method: "POST", path: "/auth/refresh", handler: "refresh", auth: "none" },
+  { method: "POST", path: "/auth/logout", handler: "logout", auth: "bearer" },
+  { method: "GET", path: "/me", handler: "me", auth: "bearer" },
+  { method: "GET", path: "/.well-known/jwks.json", handler: "jwks", auth: "none" },
+];
+
+/** The authorizer is a function but not a route. */
+export const AUTHORIZER = "authorizer";

@@ -1,0 +1,65 @@
+/**
+ * dynalite (a DynamoDB implementation on LevelDB) on loopback, and the table created from
+ * the same definition the stack deploys.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-dynamodb";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { TABLE } from "../handlers/lib/table-definition.js";
+
+const require = createRequire(import.meta.url);
+const dynalite = require("dynalite") as (options: Record<string, unknown>) => Server;
+
+export interface RunningDynalite {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite on 127.0.0.1; `path` keeps data in that folder, none keeps it in memory. */
+export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<RunningDynalite> {
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A client for a local endpoint; dynalite accepts any credentials. */
+export const localDynamoClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+
+/** Creates the table from THE table definition unless it exists. */
+export async function ensureTable(db: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await db.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await db.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: TABLE.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: "HASH" },
+        { AttributeName: TABLE.sortKey, KeyType: "RANGE" },
+      ],
+    }),
+  );
+}

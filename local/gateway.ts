@@ -1,0 +1,203 @@
+/**
+ * A local stand-in for API Gateway HTTP API (v2): serves THE route table, turns each
+ * request into a payload 2.0 event, runs protected routes through the REQUEST authorizer
+ * with API Gateway's caching and its 401/403/404/500 answers, and maps the Lambda result
+ * back to HTTP.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Route } from "../handlers/routes.js";
+
+/** A Lambda handler as the bundles export it. */
+export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface GatewayOptions {
+  routes: readonly Route[];
+  /** Functions by name, read at request time (so they may be loaded after the port is bound). */
+  functions: Readonly<Record<string, LambdaHandler>>;
+  /** Name of the REQUEST authorizer among `functions`. */
+  authorizer: string;
+  /** Seconds an authorizer result is reused for the same Authorization header; 0 disables. */
+  authorizerCacheTtlSeconds: number;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+/** API Gateway's payload limit for HTTP APIs is 10 MB; anything bigger is refused before Lambda. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string | Buffer;
+}
+
+/** API Gateway's own answers carry `{"message": ...}`, not the service's OAuth shape. */
+const gatewayAnswer = (status: number, message: string): Answer => ({
+  status,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ message }),
+});
+
+export function createGateway(options: GatewayOptions): Server {
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { expires: number; result: { isAuthorized: boolean; context?: Record<string, unknown> } }>();
+
+  /** The authorizer's context, or API Gateway's refusal. */
+  async function authorize(route: Route, event: V2Event): Promise<{ denied: Answer } | { context: Record<string, unknown> }> {
+    const identity = event.headers.authorization;
+    // API Gateway refuses a missing identity source itself, without invoking the authorizer.
+    if (!identity) return { denied: gatewayAnswer(401, "Unauthorized") };
+    let cached = cache.get(identity);
+    if (!cached || cached.expires <= now()) {
+      const authorizerEvent = {
+        ...event,
+        type: "REQUEST",
+        routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${route.method}${route.path}`,
+        identitySource: [identity],
+      };
+      delete (authorizerEvent as Partial<V2Event>).body;
+      const result = (await options.functions[options.authorizer](authorizerEvent, lambdaContext(options.authorizer))) as {
+        isAuthorized?: unknown;
+        context?: Record<string, unknown>;
+      };
+      cached = { expires: now() + options.authorizerCacheTtlSeconds * 1000, result: { isAuthorized: result?.isAuthorized === true, context: result?.context } };
+      if (options.authorizerCacheTtlSeconds > 0) cache.set(identity, cached);
+    }
+    // Simple responses: isAuthorized false is a 403, as API Gateway answers it.
+    if (!cached.result.isAuthorized) return { denied: gatewayAnswer(403, "Forbidden") };
+    return { context: cached.result.context ?? {} };
+  }
+
+  async function answer(request: IncomingMessage, body: Buffer): Promise<Answer> {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const route = options.routes.find((r) => r.method === request.method && r.path === url.pathname);
+    if (!route) return gatewayAnswer(404, "Not Found");
+    const event = toV2Event(request, url, route, body, now());
+    if (route.auth === "bearer") {
+      const outcome = await authorize(route, event);
+      if ("denied" in outcome) return outcome.denied;
+      event.requestContext.authorizer = { lambda: outcome.context };
+    }
+    return fromLambdaResult(await options.functions[route.handler](event, lambdaContext(route.handler)));
+  }
+
+  return createServer((request, response) => {
+    const started = performance.now();
+    readBody(request)
+      .then((body) => (body ? answer(request, body) : gatewayAnswer(413, "Request Entity Too Large")))
+      .catch(() => gatewayAnswer(500, "Internal Server Error"))
+      .then((result) => {
+        send(response, result);
+        options.log?.(`${request.method} ${request.url} ${result.status} ${(performance.now() - started).toFixed(1)}ms`);
+      });
+  });
+}
+
+interface V2Event {
+  version: "2.0";
+  routeKey: string;
+  rawPath: string;
+  rawQueryString: string;
+  cookies?: string[];
+  headers: Record<string, string>;
+  queryStringParameters?: Record<string, string>;
+  requestContext: {
+    accountId: string;
+    apiId: string;
+    domainName: string;
+    domainPrefix: string;
+    http: { method: string; path: string; protocol: string; sourceIp: string; userAgent: string };
+    requestId: string;
+    routeKey: string;
+    stage: string;
+    time: string;
+    timeEpoch: number;
+    authorizer?: { lambda: Record<string, unknown> };
+  };
+  body?: string;
+  isBase64Encoded: boolean;
+}
+
+const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|[^;]*\+json)/i;
+
+/** Payload format 2.0: lower-cased headers (repeats joined by commas), cookies split out. */
+function toV2Event(request: IncomingMessage, url: URL, route: Route, body: Buffer, time: number): V2Event {
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const joined = Array.isArray(value) ? value.join(",") : value;
+    if (name === "cookie") cookies = joined.split(";").map((c) => c.trim()).filter(Boolean);
+    else headers[name] = joined;
+  }
+  const query = Object.fromEntries(url.searchParams);
+  const contentType = headers["content-type"] ?? "";
+  const text = body.length === 0 || TEXT_TYPES.test(contentType);
+  const routeKey = `${route.method} ${route.path}`;
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: headers.host ?? "127.0.0.1",
+      domainPrefix: "local",
+      http: {
+        method: request.method ?? "GET",
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: "$default",
+      time: new Date(time).toUTCString(),
+      timeEpoch: time,
+    },
+    ...(body.length ? { body: text ? body.toString("utf8") : body.toString("base64") } : {}),
+    isBase64Encoded: !text,
+  };
+}
+
+/** Maps a payload 2.0 Lambda result; a result without `statusCode` is a 200 JSON body, as API Gateway infers. */
+function fromLambdaResult(result: unknown): Answer {
+  const value = result as { statusCode?: number; headers?: Record<string, string>; body?: string; cookies?: string[]; isBase64Encoded?: boolean };
+  if (!value || typeof value !== "object" || typeof value.statusCode !== "number") {
+    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(result) };
+  }
+  const headers: Record<string, string | string[]> = { ...value.headers };
+  if (value.cookies?.length) headers["set-cookie"] = value.cookies;
+  const body = value.body ?? "";
+  return { status: value.statusCode, headers, body: value.isBase64Encoded ? Buffer.from(body, "base64") : body };
+}
+
+function lambdaContext(functionName: string) {
+  return { awsRequestId: randomUUID(), functionName, getRemainingTimeInMillis: () => 30_000 };
+}
+
+/** Reads the body; resolves undefined when it exceeds the payload limit. */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    request.on("end", () => resolve(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, answer: Answer): void {
+  const body = typeof answer.body === "string" ? Buffer.from(answer.body) : answer.body;
+  response.writeHead(answer.status, { ...answer.headers, "content-length": String(body.length) });
+  response.end(body);
+}

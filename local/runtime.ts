@@ -1,0 +1,109 @@
+/**
+ * The whole API on one machine with no AWS account: the same esbuild bundles that
+ * deploy, dynalite on loopback, a local P-256 signing key, and the API Gateway stand-in.
+ */
+import { createPublicKey } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { functions } from "../handlers/functions.js";
+import { loadOrCreateKeyFile } from "../handlers/lib/local-signer.js";
+import { spkiOf } from "../handlers/lib/keys.js";
+import { AUTHORIZER, routes } from "../handlers/routes.js";
+import { bundleAll, ROOT } from "../scripts/bundle.js";
+import { ensureTable, localDynamoClient, startDynalite, type RunningDynalite } from "./dynalite.js";
+import { createGateway, type LambdaHandler } from "./gateway.js";
+
+export interface LocalOptions {
+  port: number;
+  /** Keep nothing on disk: table and signing key live only as long as the process. */
+  memory: boolean;
+  dataDir: string;
+  log: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  close(): Promise<void>;
+}
+
+const TABLE_NAME = "auth-local";
+
+export async function startLocalRuntime(options: LocalOptions): Promise<LocalRuntime> {
+  const env = process.env;
+  const dataDir = options.memory ? mkdtempSync(join(tmpdir(), "auth-local-")) : options.dataDir;
+  mkdirSync(dataDir, { recursive: true });
+
+  // LocalStack users point AWS_ENDPOINT_URL at it; everyone else gets dynalite.
+  let dynamo: RunningDynalite | undefined;
+  if (!env.AWS_ENDPOINT_URL && !env.AWS_ENDPOINT_URL_DYNAMODB) {
+    dynamo = await startDynalite({ path: options.memory ? undefined : join(dataDir, "dynalite") });
+    env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    env.AWS_REGION ??= "us-east-1";
+    env.AWS_ACCESS_KEY_ID ??= "local";
+    env.AWS_SECRET_ACCESS_KEY ??= "local";
+  }
+  const tableName = env.TABLE_NAME ?? TABLE_NAME;
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL!;
+  const admin = localDynamoClient(endpoint);
+  await ensureTable(admin, tableName);
+  admin.destroy();
+
+  const keyFile = join(dataDir, "signing-key.pem");
+  const publicKey = createPublicKey(loadOrCreateKeyFile(keyFile));
+
+  const loaded: Record<string, LambdaHandler> = {};
+  const gateway = createGateway({
+    routes,
+    functions: loaded,
+    authorizer: AUTHORIZER,
+    authorizerCacheTtlSeconds: Number(env.AUTHORIZER_CACHE_TTL_SECONDS ?? 60),
+    log: options.log,
+  });
+  await new Promise<void>((resolve, reject) => {
+    gateway.once("error", reject);
+    gateway.listen(options.port, "127.0.0.1", () => resolve());
+  });
+  const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+
+  // The bundles read their configuration at load, as a Lambda cold start does.
+  Object.assign(env, {
+    TABLE_NAME: tableName,
+    ISSUER: env.ISSUER ?? url,
+    TENANTS: env.TENANTS ?? "default",
+    LOCAL_SIGNING_KEY_FILE: keyFile,
+    JWT_PUBLIC_KEYS: spkiOf(publicKey),
+    LOG_LEVEL: env.LOG_LEVEL ?? "warn",
+    // Lambda runs Node 22; the SDK's warning about an older local Node would print once per bundle.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    NODE_ENV: env.NODE_ENV ?? "development",
+  });
+  // The issuer is the URL, known only once the port is bound: load the bundles after.
+  Object.assign(loaded, await loadBundles());
+
+  return {
+    url,
+    async close() {
+      await new Promise<void>((resolve) => {
+        gateway.closeAllConnections();
+        gateway.close(() => resolve());
+      });
+      await dynamo?.close();
+      if (options.memory) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Builds the host bundles into dist/ and loads each as Lambda would. */
+async function loadBundles(): Promise<Record<string, LambdaHandler>> {
+  const built = await bundleAll(join(ROOT, "dist"), "host");
+  const require = createRequire(import.meta.url);
+  const handlers: Record<string, LambdaHandler> = {};
+  for (const { name, dir } of built) {
+    handlers[name] = (require(join(dir, "index.js")) as { handler: LambdaHandler }).handler;
+  }
+  if (Object.keys(handlers).length !== functions.length) throw new Error("a function failed to bundle");
+  return handlers;
+}

@@ -1,0 +1,22 @@
+import { randomUUID } from "node:crypto";
+import { dynamoStore } from "../../handlers/lib/dynamo-store.js";
+import type { AuthStore } from "../../handlers/lib/store.js";
+import { ensureTable, localDynamoClient, startDynalite } from "../../local/dynalite.js";
+
+/**
+ * A real DynamoDB API (dynalite, in memory, on 127.0.0.1) with the service's table.
+ * Call in `before`; `close` in `after`.
+ */
+export async function localTable(): Promise<{ store: AuthStore; close(): Promise<void> }> {
+  const server = await startDynalite();
+  const client = localDynamoClient(server.endpoint);
+  const tableName = `test-${randomUUID()}`;
+  await ensureTable(client, tableName);
+  return {
+    store: dynamoStore(client, tableName),
+    async close() {
+      client.destroy();
+      await server.close();
+    },
+  };
+}
