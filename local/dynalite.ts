@@ -14,6 +14,9 @@ import { createRequire } from "node:module";
 import { TABLE } from "../handlers/lib/table-definition.js";
 
 const require = createRequire(import.meta.url);
+
+// Lambda runs Node 22; locally the SDK would warn about an older Node once per bundle.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const dynalite = require("dynalite") as (options: Record<string, unknown>) => Server;
 
 export interface RunningDynalite {

@@ -76,8 +76,6 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     LOCAL_SIGNING_KEY_FILE: keyFile,
     JWT_PUBLIC_KEYS: spkiOf(publicKey),
     LOG_LEVEL: env.LOG_LEVEL ?? "warn",
-    // Lambda runs Node 22; the SDK's warning about an older local Node would print once per bundle.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     NODE_ENV: env.NODE_ENV ?? "development",
   });
   // The issuer is the URL, known only once the port is bound: load the bundles after.

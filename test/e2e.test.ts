@@ -39,8 +39,10 @@ describe("end to end through the local runtime", function () {
   });
 
   it("logs one line per request", async () => {
-    await call("GET", "/.well-known/jwks.json");
-    expect(runtime.output()).to.match(/GET \/\.well-known\/jwks\.json 200 [\d.]+ms/);
+    await call("GET", "/.well-known/jwks.json?probe=log");
+    // The line reaches us through a pipe: give it a moment.
+    for (let i = 0; i < 50 && !runtime.output().includes("probe=log"); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(runtime.output()).to.match(/GET \/\.well-known\/jwks\.json\?probe=log 200 [\d.]+ms/);
   });
 
   describe("bad input is a 400 invalid_request that names the problem", () => {

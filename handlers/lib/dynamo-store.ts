@@ -79,15 +79,22 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
       return item && itemToSession(item);
     },
 
-    rotateSession(sid, expectedHash, nextHash) {
+    rotateSession(sid, expectedHash, nextHash, rotatedAt) {
       return conditional(() =>
         db.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: marshalKey(keys.session(sid)),
-            UpdateExpression: "SET secret_hash = :next, previous_secret_hash = :expected, generation = generation + :one",
+            UpdateExpression:
+              "SET secret_hash = :next, previous_secret_hash = :expected, generation = generation + :one, rotated_at = :at",
             ConditionExpression: "secret_hash = :expected AND revoked = :false",
-            ExpressionAttributeValues: { ":next": s(nextHash), ":expected": s(expectedHash), ":one": n(1), ":false": { BOOL: false } },
+            ExpressionAttributeValues: {
+              ":next": s(nextHash),
+              ":expected": s(expectedHash),
+              ":one": n(1),
+              ":at": n(rotatedAt),
+              ":false": { BOOL: false },
+            },
           }),
         ),
       );
@@ -170,6 +177,7 @@ function itemToSession(item: Item): SessionRecord {
     secretHash: str(item, "secret_hash"),
     previousSecretHash: item.previous_secret_hash?.S,
     generation: num(item, "generation"),
+    rotatedAt: item.rotated_at ? num(item, "rotated_at") : undefined,
     revoked: item.revoked?.BOOL ?? false,
     sessionVersion: num(item, "session_version"),
     createdAt: str(item, "created_at"),

@@ -49,8 +49,10 @@ const REFRESH_REFUSED = "the refresh token is invalid, expired or revoked; sign 
 /**
  * Rotates a refresh token (RFC 9700 §4.14.2): the presented secret is replaced by a new
  * one in a single conditional write. Presenting the secret it replaced is reuse, a sign
- * the token leaked, and revokes the whole session. The session's lifetime is fixed at
- * login: rotation does not extend it.
+ * the token leaked, and revokes the whole session, unless that rotation happened while
+ * this request was in flight (concurrent refreshes with one token: exactly one wins and
+ * the others are refused, but the winner's session lives on). The session's lifetime is
+ * fixed at login: rotation does not extend it.
  */
 export async function refreshSession(presented: string, deps: SessionDeps): Promise<TokenSet> {
   const token = parseRefreshToken(presented);
@@ -62,6 +64,7 @@ export async function refreshSession(presented: string, deps: SessionDeps): Prom
   }
   const presentedHash = hashSecret(token.secret);
   if (sameHash(session.previousSecretHash, presentedHash)) {
+    if ((session.rotatedAt ?? 0) >= now) throw new InvalidGrantError(REFRESH_REFUSED);
     await deps.store.revokeSession(session.sid);
     deps.logger.warn("refresh token reuse: session revoked", { sid: session.sid, userId: session.userId });
     throw new InvalidGrantError(REFRESH_REFUSED);
@@ -71,7 +74,7 @@ export async function refreshSession(presented: string, deps: SessionDeps): Prom
   const secret = newSecret();
   // A lost race means another request rotated this token first; that one wins. The
   // session is not revoked for a race: a later replay of this token will be caught above.
-  if (!(await deps.store.rotateSession(session.sid, presentedHash, hashSecret(secret)))) {
+  if (!(await deps.store.rotateSession(session.sid, presentedHash, hashSecret(secret), deps.clock()))) {
     throw new InvalidGrantError(REFRESH_REFUSED);
   }
   const subject = { userId: session.userId, email: session.email, tenant: session.tenant, sid: session.sid };

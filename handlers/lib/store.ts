@@ -27,6 +27,8 @@ export interface SessionRecord {
   /** Hash of the secret this one replaced: presenting it again is reuse. */
   previousSecretHash?: string;
   generation: number;
+  /** When the secret was last rotated (epoch ms): tells a concurrent duplicate from a replay. */
+  rotatedAt?: number;
   revoked: boolean;
   sessionVersion: number;
   /** ISO 8601. */
@@ -49,7 +51,7 @@ export interface SessionStore {
    * the session is not revoked: one conditional write, so of concurrent rotations with
    * the same token exactly one returns true.
    */
-  rotateSession(sid: string, expectedHash: string, nextHash: string): Promise<boolean>;
+  rotateSession(sid: string, expectedHash: string, nextHash: string, rotatedAt: number): Promise<boolean>;
   /** Marks the session revoked; revoking a missing session is a no-op. */
   revokeSession(sid: string): Promise<void>;
 }

@@ -1,0 +1,153 @@
+import { expect } from "chai";
+import { createHash, createHmac, generateKeyPairSync, sign } from "node:crypto";
+import jwt from "jsonwebtoken";
+import { issueAccessToken } from "../handlers/lib/access-token.js";
+import { base64url } from "../handlers/lib/base64url.js";
+import { thumbprint } from "../handlers/lib/keys.js";
+import { TokenRejectedError, verifyAccessToken, type VerifyOptions } from "../handlers/lib/verify-access-token.js";
+import { testConfig } from "./helpers/config.js";
+import { p256 } from "./helpers/keys.js";
+
+const config = testConfig();
+const key = p256();
+const now = Date.UTC(2026, 5, 1, 12);
+const subject = { userId: "u-1", email: "a@example.com", tenant: "acme", sid: "s-1" };
+const options = (overrides: Partial<VerifyOptions> = {}): VerifyOptions => ({
+  keys: [key.verification],
+  issuer: config.issuer,
+  audiences: config.tenants,
+  clockToleranceSeconds: 60,
+  now,
+  ...overrides,
+});
+const issue = async (at = now) => (await issueAccessToken(subject, { signer: key.signer, config, now: at })).token;
+const parts = (token: string) => token.split(".").map((p, i) => (i < 2 ? JSON.parse(Buffer.from(p, "base64url").toString()) : p));
+
+/** Builds a token with arbitrary header and claims, signed by `signWith` (ES256 by default). */
+function forge(header: object, claims: object, signWith = (input: string) => sign("sha256", Buffer.from(input), { key: key.privateKey, dsaEncoding: "ieee-p1363" })) {
+  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  return `${input}.${base64url(signWith(input))}`;
+}
+
+const rejected = (token: string, opts = options()): string => {
+  try {
+    verifyAccessToken(token, opts);
+  } catch (error) {
+    expect(error).to.be.instanceOf(TokenRejectedError);
+    return (error as TokenRejectedError).reason;
+  }
+  throw new Error("token was accepted");
+};
+
+describe("access tokens", () => {
+  it("carry the RFC 9068 header and claims", async () => {
+    const [header, claims] = parts(await issue());
+    expect(header).to.deep.equal({ alg: "ES256", typ: "at+jwt", kid: key.verification.kid });
+    expect(claims).to.include({ iss: config.issuer, aud: "acme", sub: "u-1", email: "a@example.com", sid: "s-1" });
+    expect(claims.iat).to.equal(now / 1000);
+    expect(claims.nbf).to.equal(claims.iat);
+    expect(claims.exp).to.equal(claims.iat + config.accessTokenTtlSeconds);
+    expect(claims.jti).to.match(/^[0-9a-f-]{36}$/);
+  });
+
+  it("use the RFC 7638 thumbprint of the public key as kid", () => {
+    const jwk = key.publicKey.export({ format: "jwk" });
+    // RFC 7638 §3.2: required members only, lexicographic order, no whitespace.
+    const canonical = `{"crv":"P-256","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`;
+    expect(key.verification.kid).to.equal(createHash("sha256").update(canonical).digest("base64url"));
+    // Member order and optional members do not change it.
+    expect(thumbprint({ y: jwk.y, x: jwk.x, kty: "EC", crv: "P-256", kid: "ignored", use: "sig" } as never)).to.equal(key.verification.kid);
+  });
+
+  it("verify with a standard library (jsonwebtoken) given only the JWKS entry", async () => {
+    const token = await issue(Date.now());
+    const jwk = key.verification.jwk;
+    const { createPublicKey } = await import("node:crypto");
+    const claims = jwt.verify(token, createPublicKey({ key: { ...jwk }, format: "jwk" }), { algorithms: [jwk.alg], audience: "acme", issuer: config.issuer });
+    expect(claims).to.have.property("sub", "u-1");
+  });
+
+  it("are accepted by the verifier until exp + leeway", async () => {
+    const token = await issue();
+    expect(verifyAccessToken(token, options()).sub).to.equal("u-1");
+    const exp = now + config.accessTokenTtlSeconds * 1000;
+    expect(verifyAccessToken(token, options({ now: exp + 59_000 })).sid).to.equal("s-1");
+    expect(rejected(token, options({ now: exp + 61_000 }))).to.match(/expired/);
+    expect(rejected(token, options({ now: exp + 1_000, clockToleranceSeconds: 0 }))).to.match(/expired/);
+  });
+
+  it("are refused before nbf beyond the leeway", async () => {
+    const token = await issue(now + 120_000);
+    expect(rejected(token)).to.match(/not active/);
+    expect(verifyAccessToken(await issue(now + 30_000), options()).sub).to.equal("u-1");
+  });
+
+  it("are refused for another issuer or an unserved tenant", async () => {
+    expect(rejected(await issue(), options({ issuer: "https://other" }))).to.match(/issuer/);
+    expect(rejected(await issue(), options({ audiences: ["default"] }))).to.match(/audience/);
+  });
+
+  it("are refused when signed by an unknown key or with a tampered payload", async () => {
+    const other = p256();
+    const token = await issue();
+    expect(rejected(token, options({ keys: [other.verification] }))).to.match(/unknown kid/);
+    // Same kid, different key: the signature check fails.
+    expect(rejected(token, options({ keys: [{ ...other.verification, kid: key.verification.kid }] }))).to.match(/signature/);
+    const [h, , s] = token.split(".");
+    const claims = { ...parts(token)[1], sub: "admin" };
+    expect(rejected(`${h}.${base64url(JSON.stringify(claims))}.${s}`)).to.match(/signature/);
+  });
+
+  it("accept every listed key, so rotation keeps old tokens valid", async () => {
+    const newer = p256();
+    const token = await issue();
+    expect(verifyAccessToken(token, options({ keys: [newer.verification, key.verification] })).sub).to.equal("u-1");
+  });
+
+  describe("algorithm confusion and header tricks", () => {
+    const good = { iss: config.issuer, aud: "acme", sub: "u", email: "e@x.io", sid: "s", jti: "j", iat: now / 1000, nbf: now / 1000, exp: now / 1000 + 60 };
+    const header = { alg: "ES256", typ: "at+jwt", kid: key.verification.kid };
+
+    it("a forged token with the right key and claims passes (control)", () => {
+      expect(verifyAccessToken(forge(header, good), options()).sub).to.equal("u");
+    });
+
+    it("refuses alg none", () => {
+      const input = `${base64url(JSON.stringify({ ...header, alg: "none" }))}.${base64url(JSON.stringify(good))}`;
+      expect(rejected(`${input}.`)).to.match(/signature|algorithm/);
+    });
+
+    it("refuses HS256 keyed with the public key", () => {
+      const pem = key.publicKey.export({ format: "pem", type: "spki" });
+      const token = forge({ ...header, alg: "HS256" }, good, (input) => createHmac("sha256", pem).update(input).digest());
+      expect(rejected(token)).to.match(/algorithm/);
+    });
+
+    it("refuses ES384/RS256 headers even with a valid ES256 signature", () => {
+      expect(rejected(forge({ ...header, alg: "ES384" }, good))).to.match(/algorithm|signature/);
+      const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+      expect(rejected(forge({ ...header, alg: "RS256" }, good, (i) => sign("sha256", Buffer.from(i), rsa)))).to.match(/algorithm/);
+    });
+
+    it("refuses other token types (an ID token, a plain JWT)", () => {
+      expect(rejected(forge({ ...header, typ: "JWT" }, good))).to.match(/typ/);
+      expect(rejected(forge({ alg: "ES256", kid: key.verification.kid }, good))).to.match(/typ/);
+    });
+
+    for (const claim of ["sub", "email", "sid", "jti", "exp", "iat", "nbf"]) {
+      it(`refuses a token without ${claim}`, () => {
+        const { [claim as keyof typeof good]: _dropped, ...rest } = good;
+        expect(rejected(forge(header, rest))).to.match(new RegExp(`${claim}|expired|jwt`));
+      });
+    }
+
+    it("refuses several audiences at once", () => {
+      expect(rejected(forge(header, { ...good, aud: ["acme", "default"] }))).to.match(/exactly one tenant/);
+    });
+
+    it("refuses junk of every shape", () => {
+      const junk = ["", "a", "a.b", "a.b.c", "..", `${"a".repeat(5000)}`, "eyJhbGciOiJFUzI1NiJ9.e30.", forge(header, good).slice(0, -5), "null.null.null"];
+      for (const token of junk) expect(() => verifyAccessToken(token, options()), token.slice(0, 30)).to.throw(TokenRejectedError);
+    });
+  });
+});

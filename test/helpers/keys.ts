@@ -1,0 +1,11 @@
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { localSigner } from "../../handlers/lib/local-signer.js";
+import { verificationKey } from "../../handlers/lib/keys.js";
+
+/** A fresh real P-256 key pair with its signer and verification key. */
+export function p256() {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return { privateKey, publicKey, signer: localSigner(privateKey), verification: verificationKey(publicKey) };
+}
+
+export type KeyPair = { privateKey: KeyObject; publicKey: KeyObject };
