@@ -64,6 +64,8 @@ export interface BundleResult {
   name: FunctionName;
   dir: string;
   bundleBytes: number;
+  /** Source files and packages that went into the bundle (from esbuild's metafile). */
+  inputs: string[];
 }
 
 /** Bundles one function; returns its folder and the size of its `index.js`. */
@@ -71,7 +73,7 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
   const dir = join(outDir, fn.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  await build({
+  const result = await build({
     entryPoints: [join(ROOT, fn.entry)],
     outfile: join(dir, "index.js"),
     bundle: true,
@@ -83,10 +85,16 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
     sourcemap: true,
     legalComments: "external",
     logLevel: "error",
+    metafile: true,
     plugins: [argon2BesideBundle, jsonwebtokenOnNode22],
   });
   if (fn.argon2) copyFileSync(argon2BinaryFor(target), join(dir, ARGON2_BINARY));
-  return { name: fn.name, dir, bundleBytes: statSync(join(dir, "index.js")).size };
+  return {
+    name: fn.name,
+    dir,
+    bundleBytes: statSync(join(dir, "index.js")).size,
+    inputs: Object.keys(result.metafile.inputs),
+  };
 }
 
 export function bundleAll(outDir: string, target: BundleTarget): Promise<BundleResult[]> {

@@ -1,0 +1,73 @@
+import { expect } from "chai";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { functions } from "../handlers/functions.js";
+import { ARGON2_BINARY, type BundleTarget } from "../scripts/bundle.js";
+import { bundles, removeBundles } from "./helpers/bundles.js";
+
+const KB = 1024;
+/** ELF e_machine values (offset 18): what CPU a native binary runs on. */
+const ELF_MACHINE = { x64: 0x3e, arm64: 0xb7 } as const;
+const machineOf = (file: string) => {
+  const header = readFileSync(file).subarray(0, 20);
+  expect(header.subarray(0, 4).toString("latin1")).to.equal("\x7fELF");
+  return header.readUInt16LE(18);
+};
+
+describe("bundles", function () {
+  this.timeout(120_000);
+  after(removeBundles);
+
+  for (const target of ["lambda", "host"] as BundleTarget[]) {
+    describe(`target ${target}`, () => {
+      it("builds one folder per function with index.js and its source map", async () => {
+        const built = await bundles(target);
+        expect(built.map((b) => b.name).sort()).to.deep.equal(functions.map((f) => f.name).sort());
+        for (const b of built) {
+          expect(existsSync(join(b.dir, "index.js")), b.name).to.equal(true);
+          expect(existsSync(join(b.dir, "index.js.map")), b.name).to.equal(true);
+        }
+      });
+
+      it("keeps the authorizer under 64 KB with no AWS SDK, and every bundle under 700 KB", async () => {
+        for (const b of await bundles(target)) {
+          const limit = b.name === "authorizer" ? 64 * KB : 700 * KB;
+          expect(b.bundleBytes, `${b.name} is ${b.bundleBytes} bytes`).to.be.below(limit);
+        }
+        const authorizer = (await bundles(target)).find((b) => b.name === "authorizer")!;
+        expect(authorizer.inputs.filter((i) => /@aws-sdk|@smithy/.test(i))).to.deep.equal([]);
+        expect(authorizer.inputs.some((i) => i.includes("node_modules/jsonwebtoken/"))).to.equal(true);
+      });
+
+      it("ships argon2.node beside exactly the bundles that hash passwords", async () => {
+        for (const b of await bundles(target)) {
+          const spec = functions.find((f) => f.name === b.name)!;
+          expect(existsSync(join(b.dir, ARGON2_BINARY)), b.name).to.equal(spec.argon2);
+        }
+        expect(functions.filter((f) => f.argon2).map((f) => f.name)).to.deep.equal(["register", "login"]);
+      });
+    });
+  }
+
+  it("ships the linux-arm64 glibc argon2 prebuild to Lambda, never the host build", async () => {
+    const login = (await bundles("lambda")).find((b) => b.name === "login")!;
+    expect(machineOf(join(login.dir, ARGON2_BINARY))).to.equal(ELF_MACHINE.arm64);
+  });
+
+  it("ships the host's own argon2 binary for the local runtime", async () => {
+    const login = (await bundles("host")).find((b) => b.name === "login")!;
+    const expected = process.arch === "arm64" ? ELF_MACHINE.arm64 : ELF_MACHINE.x64;
+    expect(machineOf(join(login.dir, ARGON2_BINARY))).to.equal(expected);
+  });
+
+  it("loads argon2 from beside the bundle, not through node-gyp-build (host)", async () => {
+    const register = (await bundles("host")).find((b) => b.name === "register")!;
+    const source = readFileSync(join(register.dir, "index.js"), "utf8");
+    expect(source).not.to.include("node-gyp-build");
+    const { createRequire } = await import("node:module");
+    const require = createRequire(import.meta.url);
+    // The patched loader in isolation: argon2.node beside index.js must load.
+    const binding = require(join(register.dir, ARGON2_BINARY)) as { hash: unknown };
+    expect(binding.hash).to.be.a("function");
+  });
+});

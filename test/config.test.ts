@@ -1,0 +1,63 @@
+import { expect } from "chai";
+import { loadConfig } from "../handlers/lib/config.js";
+import { ConfigError } from "../handlers/lib/errors.js";
+import { loadVerificationKeys, spkiOf } from "../handlers/lib/keys.js";
+import { signerFromEnv } from "../handlers/lib/signer-from-env.js";
+import { p256 } from "./helpers/keys.js";
+
+const base = { ISSUER: "https://auth.example.com", TENANTS: "default, acme" };
+const failure = (fn: () => unknown): ConfigError => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("configuration", () => {
+  it("reads defaults and lists", () => {
+    expect(loadConfig(base)).to.deep.equal({
+      issuer: "https://auth.example.com",
+      tenants: ["default", "acme"],
+      defaultTenant: "default",
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 2_592_000,
+      passwordMinLength: 12,
+      clockToleranceSeconds: 60,
+    });
+    expect(loadConfig({ ...base, DEFAULT_TENANT: "acme", ACCESS_TOKEN_TTL_SECONDS: "300" })).to.include({ defaultTenant: "acme", accessTokenTtlSeconds: 300 });
+  });
+
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ["ISSUER", { TENANTS: "a" }, /ISSUER is required/],
+    ["TENANTS", { ISSUER: "x" }, /TENANTS is required/],
+    ["TENANTS", { ...base, TENANTS: " , " }, /TENANTS must list/],
+    ["TENANTS", { ...base, TENANTS: "good,Bad#Tenant" }, /TENANTS entry "Bad#Tenant"/],
+    ["DEFAULT_TENANT", { ...base, DEFAULT_TENANT: "other" }, /DEFAULT_TENANT must be one of TENANTS/],
+    ["ACCESS_TOKEN_TTL_SECONDS", { ...base, ACCESS_TOKEN_TTL_SECONDS: "15m" }, /integer from 60 to 86400, got "15m"/],
+    ["PASSWORD_MIN_LENGTH", { ...base, PASSWORD_MIN_LENGTH: "4" }, /integer from 8/],
+    ["CLOCK_TOLERANCE_SECONDS", { ...base, CLOCK_TOLERANCE_SECONDS: "300" }, /from 0 to 60/],
+  ];
+  for (const [variable, env, message] of cases) {
+    it(`names ${variable} when it is missing or bad (${JSON.stringify(env).slice(0, 60)})`, () => {
+      const error = failure(() => loadConfig(env));
+      expect(error.variable).to.equal(variable);
+      expect(error.message).to.match(message);
+    });
+  }
+
+  it("parses JWT_PUBLIC_KEYS and names a bad entry by position", () => {
+    const a = p256();
+    const b = p256();
+    const keys = loadVerificationKeys({ JWT_PUBLIC_KEYS: `${spkiOf(a.publicKey)},${spkiOf(b.publicKey)}` });
+    expect(keys.map((k) => k.kid)).to.deep.equal([a.verification.kid, b.verification.kid]);
+    expect(failure(() => loadVerificationKeys({})).variable).to.equal("JWT_PUBLIC_KEYS");
+    expect(failure(() => loadVerificationKeys({ JWT_PUBLIC_KEYS: `${spkiOf(a.publicKey)},bm90IGEga2V5` })).message).to.match(/entry 2/);
+  });
+
+  it("requires a signing key: KMS in AWS or a key file locally", () => {
+    expect(failure(() => signerFromEnv({})).variable).to.equal("SIGNING_KEY_ID");
+  });
+});
