@@ -1,0 +1,35 @@
+import { App } from "cdktf";
+import { join } from "node:path";
+import { functions, type FunctionName } from "../handlers/functions.js";
+import { bundleAll, ROOT } from "../scripts/bundle.js";
+import { AuthStack } from "./auth-stack.js";
+
+/** The environments this repository deploys; each has environments/<env>.tfvars.json. */
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+
+export interface AppOptions {
+  outdir?: string;
+  /** Where the Lambda bundles are built (default .build/lambda). */
+  bundleDir?: string;
+  environmentsDir?: string;
+}
+
+/**
+ * Bundles every function for Lambda (esbuild, arm64 argon2), then composes one AuthStack
+ * per environment from the same bundles. Bundling is async, hence a builder rather than
+ * work in a construct.
+ */
+export async function buildApp(options: AppOptions = {}): Promise<App> {
+  const built = await bundleAll(options.bundleDir ?? join(ROOT, ".build", "lambda"), "lambda");
+  const bundles = Object.fromEntries(built.map((b) => [b.name, b.dir])) as Record<FunctionName, string>;
+  if (built.length !== functions.length) throw new Error("a function failed to bundle");
+  const app = new App({ outdir: options.outdir ?? join(ROOT, "cdktf.out") });
+  for (const environment of ENVIRONMENTS) {
+    new AuthStack(app, `auth-${environment}`, {
+      environment,
+      bundles,
+      environmentsDir: options.environmentsDir ?? join(ROOT, "environments"),
+    });
+  }
+  return app;
+}

@@ -1,0 +1,79 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import type { FunctionSpec } from "../handlers/functions.js";
+import { FunctionBundle } from "./function-bundle.js";
+
+export interface AuthFunctionProps {
+  spec: FunctionSpec;
+  /** Prefix of every name, e.g. auth-dev. */
+  prefix: string;
+  bundleDir: string;
+  memoryMb: number;
+  logRetentionDays: number;
+  environment: Record<string, string>;
+  tableArn: string;
+  keyArn: string;
+}
+
+/** Lambda runtime: nodejs22.x on Graviton (arm64), matching the argon2 prebuild in the zip. */
+export const RUNTIME = "nodejs22.x";
+export const ARCHITECTURE = "arm64";
+
+/**
+ * One Lambda with its own log group and its own role, allowed exactly the actions its
+ * manifest entry lists on exactly its resources: its log group, the table, the key.
+ */
+export class AuthFunction extends Construct {
+  readonly fn: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: AuthFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+    const name = `${props.prefix}-${spec.name}`;
+
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/lambda/${name}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+    });
+    this.role = new IamRole(this, "role", { name: `${name}-lambda`, assumeRolePolicy: trust.json });
+
+    const statement: DataAwsIamPolicyDocumentStatement[] = [
+      // The log group exists already (created above), so no logs:CreateLogGroup.
+      { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
+    ];
+    if (spec.tableActions.length) statement.push({ sid: "Table", effect: "Allow", actions: [...spec.tableActions], resources: [props.tableArn] });
+    if (spec.keyActions.length) statement.push({ sid: "SigningKey", effect: "Allow", actions: [...spec.keyActions], resources: [props.keyArn] });
+    const permissions = new DataAwsIamPolicyDocument(this, "permissions", { statement });
+    new IamRolePolicy(this, "policy", { name: `${name}-least-privilege`, role: this.role.id, policy: permissions.json });
+
+    const bundle = new FunctionBundle(this, "bundle", { dir: props.bundleDir });
+    this.fn = new LambdaFunction(this, "function", {
+      functionName: name,
+      role: this.role.arn,
+      runtime: RUNTIME,
+      architectures: [ARCHITECTURE],
+      handler: "index.handler",
+      filename: bundle.asset.path,
+      sourceCodeHash: Fn.filebase64sha256(bundle.asset.path),
+      memorySize: props.memoryMb,
+      timeout: 10,
+      environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...props.environment } },
+      loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup],
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { functions, type FunctionName } from "../handlers/functions.js";
+import { AUTHORIZER, routes } from "../handlers/routes.js";
+import { AuthFunction } from "./auth-function.js";
+import { configureBackend } from "./backend.js";
+import { HttpApi } from "./http-api.js";
+import { SigningKey } from "./signing-key.js";
+import { UserTable } from "./user-table.js";
+import { defineVariables } from "./variables.js";
+
+export interface AuthStackProps {
+  /** dev, staging or prod: names every resource (auth-<env>-...). */
+  environment: string;
+  /** Lambda bundle folder per function (built for arm64). */
+  bundles: Readonly<Record<FunctionName, string>>;
+  /** Where `<env>.backend.json` files live. */
+  environmentsDir: string;
+}
+
+/**
+ * The whole service for one environment: HTTP API + REQUEST authorizer, one Lambda per
+ * handler, the user table and the signing key. Structure is the same for every
+ * environment; values come from `environments/<env>.tfvars.json`.
+ */
+export class AuthStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: AuthStackProps) {
+    super(scope, id);
+    const prefix = `auth-${props.environment}`;
+    const vars = defineVariables(this);
+    configureBackend(this, props.environment, props.environmentsDir);
+    new AwsProvider(this, "aws", {
+      region: vars.region.stringValue,
+      defaultTags: [{ tags: { service: "auth", environment: props.environment, "managed-by": "cdktf" } }],
+    });
+
+    const table = new UserTable(this, "users", { name: `${prefix}-users`, deletionProtection: vars.deletionProtection.booleanValue }).table;
+    const key = new SigningKey(this, "signing", { name: prefix });
+    const api = new HttpApi(this, "http", {
+      name: prefix,
+      corsAllowedOrigins: vars.corsAllowedOrigins.listValue,
+      throttlingRateLimit: vars.throttlingRateLimit.numberValue,
+      throttlingBurstLimit: vars.throttlingBurstLimit.numberValue,
+      logRetentionDays: vars.logRetentionDays.numberValue,
+    });
+
+    // coalesce skips the empty default: the issuer is then the API's own URL.
+    const issuer = Fn.coalesce([vars.issuer.stringValue, api.api.apiEndpoint]);
+    const shared = {
+      LOG_LEVEL: vars.logLevel.stringValue,
+      ISSUER: issuer,
+      TENANTS: Fn.join(",", vars.tenants.listValue),
+      DEFAULT_TENANT: vars.defaultTenant.stringValue,
+      ACCESS_TOKEN_TTL_SECONDS: vars.accessTokenTtlSeconds.stringValue,
+      REFRESH_TOKEN_TTL_SECONDS: vars.refreshTokenTtlSeconds.stringValue,
+      PASSWORD_MIN_LENGTH: vars.passwordMinLength.stringValue,
+    };
+    const deployed = {} as Record<FunctionName, AuthFunction>;
+    for (const spec of functions) {
+      deployed[spec.name] = new AuthFunction(this, spec.name, {
+        spec,
+        prefix,
+        bundleDir: props.bundles[spec.name],
+        memoryMb: (spec.argon2 ? vars.passwordHashingMemoryMb : vars.lambdaMemoryMb).numberValue,
+        logRetentionDays: vars.logRetentionDays.numberValue,
+        tableArn: table.arn,
+        keyArn: key.key.arn,
+        environment: {
+          ...shared,
+          ...(spec.tableActions.length ? { TABLE_NAME: table.name } : {}),
+          ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
+          ...(spec.publicKeys
+            ? { JWT_PUBLIC_KEYS: Fn.join(",", Fn.concat([[key.publicKey], vars.previousPublicKeys.listValue])) }
+            : {}),
+        },
+      });
+    }
+
+    api.useAuthorizer(deployed[AUTHORIZER].fn, vars.authorizerCacheTtlSeconds.numberValue);
+    for (const route of routes) api.addRoute(route, deployed[route.handler].fn);
+
+    new TerraformOutput(this, "api_url", { value: api.api.apiEndpoint, description: "Base URL: scripts/smoke.sh <api_url>" });
+    new TerraformOutput(this, "table_name", { value: table.name });
+    new TerraformOutput(this, "key_arn", { value: key.key.arn });
+  }
+}

@@ -1,0 +1,69 @@
+import { TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+
+/**
+ * Every value that differs per stage, as a typed Terraform variable set by
+ * `environments/<env>.tfvars.json`. Variables carry values only: a TerraformVariable cannot
+ * drive structure at synth time, so nothing here decides which resources exist.
+ */
+export function defineVariables(scope: Construct) {
+  const variable = (name: string, type: string, description: string, defaultValue?: unknown, rule?: [string, string]) =>
+    new TerraformVariable(scope, name, {
+      type,
+      description,
+      ...(defaultValue === undefined ? {} : { default: defaultValue }),
+      // The functions validate again at cold start; this catches a bad tfvars at plan time.
+      ...(rule ? { validation: [{ condition: rule[0], errorMessage: rule[1] }] } : {}),
+    });
+  const range = (name: string, min: number, max: number): [string, string] => [
+    `\${var.${name} >= ${min} && var.${name} <= ${max} && floor(var.${name}) == var.${name}}`,
+    `${name} must be a whole number from ${min} to ${max}.`,
+  ];
+
+  return {
+    region: variable("region", "string", "AWS region to deploy into, e.g. eu-west-1."),
+    tenants: variable("tenants", "list(string)", "Tenants this deployment serves; each becomes an accepted token audience.", undefined, [
+      "${length(var.tenants) > 0 && alltrue([for t in var.tenants : can(regex(\"^[a-z0-9][a-z0-9._-]{0,62}$\", t))])}",
+      "tenants must list at least one name of lower-case letters, digits, '.', '_' or '-'.",
+    ]),
+    defaultTenant: variable("default_tenant", "string", "Tenant used when a request names none; must be one of tenants."),
+    issuer: variable("issuer", "string", "The iss claim of access tokens. Empty: the API's own URL.", ""),
+    accessTokenTtlSeconds: variable("access_token_ttl_seconds", "number", "Access token lifetime in seconds (60..86400).", 900, range("access_token_ttl_seconds", 60, 86_400)),
+    refreshTokenTtlSeconds: variable("refresh_token_ttl_seconds", "number", "Session (refresh token) lifetime from login, in seconds.", 2_592_000, range("refresh_token_ttl_seconds", 300, 31_536_000)),
+    passwordMinLength: variable("password_min_length", "number", "Minimum password length on register (8..128).", 12, range("password_min_length", 8, 128)),
+    authorizerCacheTtlSeconds: variable(
+      "authorizer_cache_ttl_seconds",
+      "number",
+      "Seconds API Gateway caches an authorizer answer per Authorization header (0..3600). A cached allow outlives token expiry by up to this long.",
+      60,
+      range("authorizer_cache_ttl_seconds", 0, 3600),
+    ),
+    corsAllowedOrigins: variable("cors_allowed_origins", "list(string)", "Browser origins allowed to call the API (CORS)."),
+    throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
+    throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),
+    logRetentionDays: variable("log_retention_days", "number", "Retention of the API access log and every function log, in days.", undefined, [
+      "${contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)}",
+      "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653).",
+    ]),
+    lambdaMemoryMb: variable("lambda_memory_mb", "number", "Memory of functions that do not hash passwords, in MB.", 256),
+    passwordHashingMemoryMb: variable(
+      "password_hashing_memory_mb",
+      "number",
+      "Memory of register and login, which run argon2id (19 MiB per hash; Lambda CPU grows with memory), in MB.",
+      1024,
+    ),
+    deletionProtection: variable("deletion_protection", "bool", "Protect the user table from deletion (DynamoDB deletion protection)."),
+    logLevel: variable("log_level", "string", "Function log level: debug, info, warn or error.", "info", [
+      '${contains(["debug", "info", "warn", "error"], var.log_level)}',
+      "log_level must be debug, info, warn or error.",
+    ]),
+    previousPublicKeys: variable(
+      "previous_public_keys",
+      "list(string)",
+      "Base64 DER public keys of retired signing keys whose tokens are still accepted (key rotation).",
+      [],
+    ),
+  };
+}
+
+export type Variables = ReturnType<typeof defineVariables>;

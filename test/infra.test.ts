@@ -1,0 +1,319 @@
+/**
+ * Infrastructure, checked on the synthesized Terraform JSON (no terraform binary or AWS
+ * account is needed): every setting the stacks promise, per environment.
+ */
+import AdmZip from "adm-zip";
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { functions } from "../handlers/functions.js";
+import { TABLE } from "../handlers/lib/table-definition.js";
+import { routes } from "../handlers/routes.js";
+import { ROOT } from "../scripts/bundle.js";
+import { ENVIRONMENTS } from "../stacks/app.js";
+import { AuthStack } from "../stacks/auth-stack.js";
+import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
+
+/**
+ * The exact IAM actions each function may perform, written out here rather than derived
+ * from handlers/functions.ts, so that widening a function's permissions fails this test.
+ */
+const EXPECTED_ACTIONS: Record<string, { table: string[]; key: string[] }> = {
+  register: { table: ["dynamodb:PutItem"], key: [] },
+  login: { table: ["dynamodb:GetItem", "dynamodb:PutItem"], key: ["kms:Sign"] },
+  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], key: ["kms:Sign"] },
+  logout: { table: ["dynamodb:UpdateItem"], key: [] },
+  me: { table: ["dynamodb:GetItem"], key: [] },
+  jwks: { table: [], key: [] },
+  authorizer: { table: [], key: [] },
+};
+
+const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
+
+describe("infrastructure (synthesized Terraform)", function () {
+  this.timeout(180_000);
+  let stacks: Record<string, SynthStack>;
+
+  before(async () => {
+    stacks = (await synthAll()).stacks;
+  });
+  after(removeSynth);
+
+  it("declares one stack per environment from one class", () => {
+    expect(Object.keys(stacks).sort()).to.deep.equal(["dev", "prod", "staging"]);
+    for (const env of ENVIRONMENTS) expect(stacks[env].at("aws_lambda_function", "login/function").function_name).to.equal(`auth-${env}-login`);
+  });
+
+  for (const env of ENVIRONMENTS) {
+    describe(`auth-${env}`, () => {
+      const s = () => stacks[env];
+      const table = () => s().at("aws_dynamodb_table", "users/table");
+      const key = () => s().at("aws_kms_key", "signing/key");
+      const api = () => s().at("aws_apigatewayv2_api", "http/api");
+      const fn = (name: string) => s().at("aws_lambda_function", `${name}/function`);
+      const policyOf = (name: string) => s().at("aws_iam_policy_document", `${name}/permissions`, "data");
+
+      describe("variables and tfvars", () => {
+        it("gives every variable a type and a description", () => {
+          for (const [name, v] of Object.entries(s().json.variable as Record<string, any>)) {
+            expect(v.type, name).to.be.a("string");
+            expect(v.description, name).to.be.a("string").and.have.length.greaterThan(10);
+          }
+        });
+
+        it(`environments/${env}.tfvars.json sets only declared variables, and every one without a default`, () => {
+          const declared = s().json.variable as Record<string, any>;
+          const tfvars = readTfvars(env);
+          expect(Object.keys(tfvars).filter((k) => !(k in declared)), "undeclared").to.deep.equal([]);
+          const required = Object.keys(declared).filter((k) => !("default" in declared[k]));
+          expect(required.filter((k) => !(k in tfvars)), "missing").to.deep.equal([]);
+          for (const name of ["region", "tenants", "default_tenant", "cors_allowed_origins", "throttling_rate_limit", "throttling_burst_limit", "log_retention_days", "deletion_protection"]) {
+            expect(required, name).to.include(name);
+          }
+        });
+
+        it("sets values the functions will accept", () => {
+          const tfvars = readTfvars(env) as Record<string, any>;
+          expect(tfvars.tenants).to.include(tfvars.default_tenant);
+          for (const tenant of tfvars.tenants) expect(tenant).to.match(/^[a-z0-9][a-z0-9._-]{0,62}$/);
+          expect(tfvars.cors_allowed_origins).to.be.an("array").that.is.not.empty;
+          expect(typeof tfvars.deletion_protection).to.equal("boolean");
+        });
+
+        it("declares every stage-specific value the issue lists", () => {
+          expect(Object.keys(s().json.variable)).to.include.members([
+            "region", "tenants", "default_tenant", "issuer", "access_token_ttl_seconds", "refresh_token_ttl_seconds",
+            "password_min_length", "authorizer_cache_ttl_seconds", "cors_allowed_origins", "throttling_rate_limit",
+            "throttling_burst_limit", "log_retention_days", "lambda_memory_mb", "password_hashing_memory_mb", "deletion_protection",
+          ]);
+        });
+      });
+
+      it("uses local state when no backend file exists, and the region variable", () => {
+        expect(s().json.terraform.backend).to.deep.equal({ local: { path: `terraform.auth-${env}.tfstate` } });
+        expect(s().json.provider.aws[0].region).to.equal("${var.region}");
+      });
+
+      describe("HTTP API", () => {
+        it("is an HTTP API with CORS from the variables", () => {
+          const a = api();
+          expect(a.protocol_type).to.equal("HTTP");
+          expect(a.cors_configuration.allow_origins).to.equal("${var.cors_allowed_origins}");
+          expect(a.cors_configuration.allow_methods).to.deep.equal(["GET", "POST", "OPTIONS"]);
+          expect(a.cors_configuration.allow_headers).to.deep.equal(["authorization", "content-type"]);
+          expect(a.cors_configuration.allow_credentials).to.equal('${contains(var.cors_allowed_origins, "*") ? false : true}');
+        });
+
+        it("has a $default auto-deploy stage with throttling and JSON access logs kept for the retention period", () => {
+          const stage = s().at("aws_apigatewayv2_stage", "http/stage");
+          expect(stage).to.include({ name: "$default", auto_deploy: true, api_id: ref("aws_apigatewayv2_api", api().id, "id") });
+          expect(stage.default_route_settings).to.deep.equal({ throttling_rate_limit: "${var.throttling_rate_limit}", throttling_burst_limit: "${var.throttling_burst_limit}" });
+          const logs = s().at("aws_cloudwatch_log_group", "http/access-logs");
+          expect(stage.access_log_settings.destination_arn).to.equal(ref("aws_cloudwatch_log_group", logs.id, "arn"));
+          expect(logs.retention_in_days).to.equal("${var.log_retention_days}");
+          const format = JSON.parse(stage.access_log_settings.format);
+          expect(format).to.include({ requestId: "$context.requestId", status: "$context.status", routeKey: "$context.routeKey" });
+          expect(JSON.stringify(format)).not.to.match(/header|authorization/i);
+        });
+
+        it("has a REQUEST authorizer: payload 2.0, simple responses, Authorization header, TTL from the variables", () => {
+          const authorizer = s().at("aws_apigatewayv2_authorizer", "http/authorizer");
+          expect(authorizer).to.include({
+            authorizer_type: "REQUEST",
+            authorizer_payload_format_version: "2.0",
+            enable_simple_responses: true,
+            authorizer_result_ttl_in_seconds: "${var.authorizer_cache_ttl_seconds}",
+            authorizer_uri: ref("aws_lambda_function", fn("authorizer").id, "invoke_arn"),
+          });
+          expect(authorizer.identity_sources).to.deep.equal(["$request.header.Authorization"]);
+          const permission = s().at("aws_lambda_permission", "http/authorizer-invoke");
+          expect(permission.function_name).to.equal(ref("aws_lambda_function", fn("authorizer").id, "function_name"));
+          expect(permission.source_arn).to.equal(`${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/authorizers/${ref("aws_apigatewayv2_authorizer", authorizer.id, "id")}`);
+        });
+
+        it("has exactly the routes of handlers/routes.ts, each with its auth and its function", () => {
+          const deployed = Object.values(s().resources("aws_apigatewayv2_route"));
+          expect(deployed.map((r) => r.route_key).sort()).to.deep.equal(routes.map((r) => `${r.method} ${r.path}`).sort());
+          const authorizerId = s().at("aws_apigatewayv2_authorizer", "http/authorizer").id;
+          const integrations = s().resources("aws_apigatewayv2_integration");
+          const permissions = Object.values(s().resources("aws_lambda_permission"));
+          for (const route of routes) {
+            const r = deployed.find((d) => d.route_key === `${route.method} ${route.path}`)!;
+            if (route.auth === "bearer") {
+              expect(r, route.path).to.include({ authorization_type: "CUSTOM", authorizer_id: ref("aws_apigatewayv2_authorizer", authorizerId, "id") });
+            } else {
+              expect(r.authorization_type, route.path).to.equal("NONE");
+              expect(r, route.path).not.to.have.property("authorizer_id");
+            }
+            const integrationId = /aws_apigatewayv2_integration\.([^.]+)\.id/.exec(r.target)![1];
+            expect(integrations[integrationId]).to.include({
+              integration_type: "AWS_PROXY",
+              payload_format_version: "2.0",
+              integration_uri: ref("aws_lambda_function", fn(route.handler).id, "invoke_arn"),
+            });
+            const sourceArn = `${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/*/${route.method}${route.path}`;
+            const permission = permissions.find((p) => p.source_arn === sourceArn);
+            expect(permission, `permission for ${route.path}`).to.include({
+              principal: "apigateway.amazonaws.com",
+              action: "lambda:InvokeFunction",
+              function_name: ref("aws_lambda_function", fn(route.handler).id, "function_name"),
+            });
+          }
+          expect(permissions).to.have.length(routes.length + 1);
+        });
+      });
+
+      describe("functions", () => {
+        it("deploys one nodejs22.x arm64 Lambda per handler with its own log group", () => {
+          expect(Object.keys(s().resources("aws_lambda_function"))).to.have.length(functions.length);
+          for (const spec of functions) {
+            const f = fn(spec.name);
+            const logs = s().at("aws_cloudwatch_log_group", `${spec.name}/logs`);
+            expect(f, spec.name).to.include({ function_name: `auth-${env}-${spec.name}`, runtime: "nodejs22.x", handler: "index.handler" });
+            expect(f.architectures).to.deep.equal(["arm64"]);
+            expect(f.memory_size).to.equal(spec.argon2 ? "${var.password_hashing_memory_mb}" : "${var.lambda_memory_mb}");
+            expect(logs).to.include({ name: `/aws/lambda/auth-${env}-${spec.name}`, retention_in_days: "${var.log_retention_days}" });
+            expect(f.logging_config.log_group).to.equal(ref("aws_cloudwatch_log_group", logs.id, "name"));
+            expect(f.source_code_hash).to.equal(`\${filebase64sha256("${f.filename}")}`);
+          }
+        });
+
+        it("gives each function exactly the configuration it reads", () => {
+          const tableName = ref("aws_dynamodb_table", table().id, "name");
+          const publicKey = dataRef("aws_kms_public_key", s().at("aws_kms_public_key", "signing/public-key", "data").id, "public_key");
+          for (const spec of functions) {
+            const vars = fn(spec.name).environment.variables;
+            expect(vars, spec.name).to.include({
+              TENANTS: '${join(",", var.tenants)}',
+              DEFAULT_TENANT: "${var.default_tenant}",
+              ACCESS_TOKEN_TTL_SECONDS: "${var.access_token_ttl_seconds}",
+              PASSWORD_MIN_LENGTH: "${var.password_min_length}",
+              ISSUER: `\${coalesce(var.issuer, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
+            });
+            expect(vars.TABLE_NAME, spec.name).to.equal(spec.tableActions.length ? tableName : undefined);
+            expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? ref("aws_kms_key", key().id, "arn") : undefined);
+            expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
+            expect(vars.JWT_PUBLIC_KEYS, spec.name).to.equal(spec.publicKeys ? `\${join(",", concat([${publicKey.slice(2, -1)}], var.previous_public_keys))}` : undefined);
+          }
+        });
+
+        it("ships each function as a zip with index.js, and argon2's linux-arm64 binary where needed", () => {
+          for (const spec of functions) {
+            const zip = new AdmZip(join(s().dir, fn(spec.name).filename));
+            const entries = zip.getEntries().map((e) => e.entryName).sort();
+            expect(entries, spec.name).to.include("index.js");
+            expect(entries.filter((e) => e.includes("/")), "flat zip").to.deep.equal([]);
+            expect(entries.includes("argon2.node"), spec.name).to.equal(spec.argon2);
+            if (spec.argon2) expect(zip.readFile("argon2.node")!.readUInt16LE(18), "ELF machine aarch64").to.equal(0xb7);
+            const size = zip.getEntry("index.js")!.header.size;
+            expect(size, `${spec.name} index.js`).to.be.below(spec.name === "authorizer" ? 64 * 1024 : 700 * 1024);
+          }
+        });
+      });
+
+      describe("IAM", () => {
+        it("gives each function its own role, assumable only by Lambda", () => {
+          for (const spec of functions) {
+            const role = s().at("aws_iam_role", `${spec.name}/role`);
+            expect(fn(spec.name).role).to.equal(ref("aws_iam_role", role.id, "arn"));
+            const trust = s().at("aws_iam_policy_document", `${spec.name}/trust`, "data");
+            expect(trust.statement).to.deep.equal([{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }]);
+            expect(role.assume_role_policy).to.equal(dataRef("aws_iam_policy_document", trust.id, "json"));
+          }
+        });
+
+        for (const [name, expected] of Object.entries(EXPECTED_ACTIONS)) {
+          it(`${name}: exactly its actions on exactly its resources`, () => {
+            const doc = policyOf(name);
+            const logs = s().at("aws_cloudwatch_log_group", `${name}/logs`);
+            const statements = [
+              { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${ref("aws_cloudwatch_log_group", logs.id, "arn")}:*`] },
+              ...(expected.table.length ? [{ sid: "Table", effect: "Allow", actions: expected.table, resources: [ref("aws_dynamodb_table", table().id, "arn")] }] : []),
+              ...(expected.key.length ? [{ sid: "SigningKey", effect: "Allow", actions: expected.key, resources: [ref("aws_kms_key", key().id, "arn")] }] : []),
+            ];
+            expect(doc.statement).to.deep.equal(statements);
+            const attached = s().at("aws_iam_role_policy", `${name}/policy`);
+            expect(attached.policy).to.equal(dataRef("aws_iam_policy_document", doc.id, "json"));
+            expect(attached.role).to.equal(ref("aws_iam_role", s().at("aws_iam_role", `${name}/role`).id, "id"));
+          });
+        }
+
+        it("attaches no other policies and uses no wildcard action or resource in any role", () => {
+          expect(Object.keys(s().resources("aws_iam_role_policy"))).to.have.length(functions.length);
+          expect(s().resources("aws_iam_role_policy_attachment")).to.deep.equal({});
+          expect(s().resources("aws_iam_policy")).to.deep.equal({});
+          for (const spec of functions) {
+            for (const st of policyOf(spec.name).statement) {
+              for (const action of st.actions) expect(action, spec.name).not.to.include("*");
+              for (const resource of st.resources) expect(resource, spec.name).not.to.equal("*");
+            }
+          }
+        });
+      });
+
+      describe("data", () => {
+        it("creates the table from THE table definition: on demand, PITR, TTL, encryption, deletion protection", () => {
+          const t = table();
+          expect(t).to.include({
+            name: `auth-${env}-users`,
+            billing_mode: "PAY_PER_REQUEST",
+            hash_key: TABLE.partitionKey,
+            range_key: TABLE.sortKey,
+            deletion_protection_enabled: "${var.deletion_protection}",
+          });
+          expect(t.attribute).to.deep.equal(TABLE.attributes.map((a) => ({ name: a.name, type: a.type })));
+          expect(t.ttl).to.deep.equal({ attribute_name: TABLE.ttlAttribute, enabled: true });
+          expect(t.point_in_time_recovery).to.deep.equal({ enabled: true });
+          expect(t.server_side_encryption).to.deep.equal({ enabled: true });
+        });
+
+        it("creates an ECC_NIST_P256 SIGN_VERIFY key with an alias and a policy without kms:*", () => {
+          const k = key();
+          expect(k).to.include({ customer_master_key_spec: "ECC_NIST_P256", key_usage: "SIGN_VERIFY", deletion_window_in_days: 30 });
+          const alias = s().at("aws_kms_alias", "signing/alias");
+          expect(alias).to.include({ name: `alias/auth-${env}-signing`, target_key_id: ref("aws_kms_key", k.id, "key_id") });
+          const policy = s().at("aws_iam_policy_document", "signing/policy", "data");
+          expect(k.policy).to.equal(dataRef("aws_iam_policy_document", policy.id, "json"));
+          const actions = policy.statement.flatMap((st: any) => st.actions);
+          expect(actions.filter((a: string) => a.includes("*"))).to.deep.equal([]);
+          const signing = policy.statement.filter((st: any) => st.actions.includes("kms:Sign"));
+          expect(signing).to.have.length(1);
+          expect(signing[0].condition).to.deep.equal([{ test: "StringEquals", variable: "kms:SigningAlgorithm", values: ["ECDSA_SHA_256"] }]);
+          for (const st of policy.statement) expect(st.principals[0].identifiers[0]).to.match(/:root$/);
+          const publicKey = s().at("aws_kms_public_key", "signing/public-key", "data");
+          expect(publicKey.key_id).to.equal(ref("aws_kms_key", k.id, "arn"));
+        });
+      });
+
+      it("outputs the API URL, table name and key ARN", () => {
+        expect(s().json.output.api_url.value).to.equal(ref("aws_apigatewayv2_api", api().id, "api_endpoint"));
+        expect(s().json.output.table_name.value).to.equal(ref("aws_dynamodb_table", table().id, "name"));
+        expect(s().json.output.key_arn.value).to.equal(ref("aws_kms_key", key().id, "arn"));
+      });
+    });
+  }
+
+  describe("remote state", () => {
+    it("uses S3 with locking and encryption when environments/<env>.backend.json exists", async () => {
+      const { root } = await synthAll();
+      const environmentsDir = mkdtempSync(join(tmpdir(), "auth-envs-"));
+      try {
+        writeFileSync(join(environmentsDir, "staging.backend.json"), JSON.stringify({ bucket: "team-state", region: "eu-west-1" }));
+        const app = new App({ outdir: join(root, "backend-test") });
+        const bundles = Object.fromEntries(functions.map((f) => [f.name, join(root, "bundles", f.name)])) as never;
+        const stack = new AuthStack(app, "auth-staging", { environment: "staging", bundles, environmentsDir });
+        const other = new AuthStack(app, "auth-dev", { environment: "dev", bundles, environmentsDir });
+        app.synth();
+        const read = (name: string) => JSON.parse(readFileSync(join(root, "backend-test", "stacks", name, "cdk.tf.json"), "utf8"));
+        expect(read(stack.node.id).terraform.backend).to.deep.equal({
+          s3: { bucket: "team-state", key: "auth/staging.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+        });
+        expect(read(other.node.id).terraform.backend).to.have.property("local");
+      } finally {
+        rmSync(environmentsDir, { recursive: true, force: true });
+      }
+    });
+  });
+});
