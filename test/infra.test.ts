@@ -180,7 +180,7 @@ describe("infrastructure (synthesized Terraform)", function () {
           }
         });
 
-        it("gives each function exactly the configuration it reads", () => {
+        it("gives the table, the signing key and the public keys only to the functions that use them", () => {
           const tableName = ref("aws_dynamodb_table", table().id, "name");
           const publicKey = dataRef("aws_kms_public_key", s().at("aws_kms_public_key", "signing/public-key", "data").id, "public_key");
           for (const spec of functions) {

@@ -1,0 +1,54 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { functions } from "../handlers/functions.js";
+import { routes } from "../handlers/routes.js";
+import { ROOT } from "../scripts/bundle.js";
+import { renderReview, reviewEnvironment } from "../scripts/review.js";
+import { removeSynth, synthAll } from "./helpers/synth.js";
+
+describe("npm run review", function () {
+  this.timeout(180_000);
+  let text: string;
+  const tfvars = JSON.parse(readFileSync(join(ROOT, "environments", "prod.tfvars.json"), "utf8"));
+
+  before(async () => {
+    const { stacks } = await synthAll();
+    text = renderReview("prod", stacks.prod.json, tfvars);
+  });
+  after(removeSynth);
+
+  it("lists every route with its auth and function", () => {
+    for (const route of routes) {
+      const auth = route.auth === "bearer" ? "bearer \\(Lambda authorizer\\)" : "public";
+      expect(text).to.match(new RegExp(`- ${route.method} ${route.path.replace(/\./g, "\\.")}\\s+${auth}\\s+-> auth-prod-${route.handler}\\n`));
+    }
+    expect(text).to.include("authorizer: REQUEST, payload 2.0, simple responses true, identity $request.header.Authorization, cache 60 (var.authorizer_cache_ttl_seconds) s");
+  });
+
+  it("lists every function with its IAM actions on named resources", () => {
+    for (const spec of functions) expect(text).to.include(`- auth-prod-${spec.name}: nodejs22.x arm64`);
+    expect(text).to.match(/auth-prod-login:[^\n]*\n[^\n]*logs:CreateLogStream, logs:PutLogEvents on log group \/aws\/lambda\/auth-prod-login \(its streams\)\n\s+Allow dynamodb:GetItem, dynamodb:PutItem on table auth-prod-users\n\s+Allow kms:Sign on signing key \(alias\/auth-prod-signing\)/);
+    expect(text).to.match(/auth-prod-authorizer:[^\n]*\n[^\n]*on log group \/aws\/lambda\/auth-prod-authorizer \(its streams\)\n\s+env:/);
+  });
+
+  it("shows table and key settings with this environment's values", () => {
+    expect(text).to.include("- table auth-prod-users: PAY_PER_REQUEST, key pk/sk, TTL expires_at on, point-in-time recovery on, encryption on, deletion protection true (var.deletion_protection)");
+    expect(text).to.include("- signing key (alias/auth-prod-signing): ECC_NIST_P256 SIGN_VERIFY, deletion window 30 days");
+    expect(text).to.include("key policy SigningThroughIam: 1 actions (kms:Sign) for the account's IAM principals if kms:SigningAlgorithm StringEquals ECDSA_SHA_256");
+  });
+
+  it("lists every variable with its value and where it comes from", () => {
+    expect(text).to.include(`- cors_allowed_origins = ${JSON.stringify(tfvars.cors_allowed_origins)} (tfvars)`);
+    expect(text).to.include(`- log_retention_days = ${tfvars.log_retention_days} (tfvars)`);
+    expect(text).to.include(`- throttling_rate_limit = ${tfvars.throttling_rate_limit} (tfvars)`);
+    expect(text).to.include("- stage $default (auto-deploy true): throttling rate 200 (var.throttling_rate_limit), burst 400 (var.throttling_burst_limit)");
+    const { issuer: _unused, previous_public_keys: _alsoUnused, ...rest } = tfvars;
+    for (const name of Object.keys(rest)) expect(text).to.match(new RegExp(`- ${name} = .* \\(tfvars\\)`));
+  });
+
+  it("refuses an unknown environment by name", async () => {
+    const error = await reviewEnvironment("qa").catch((e) => e);
+    expect(error.message).to.equal('unknown environment "qa": use one of dev, staging, prod');
+  });
+});
