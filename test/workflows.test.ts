@@ -1,0 +1,29 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../scripts/bundle.js";
+import { ENVIRONMENTS } from "../stacks/app.js";
+
+const read = (name: string) => readFileSync(join(ROOT, ".github", "workflows", name), "utf8");
+
+describe("pull-request and deploy workflows", () => {
+  it("plan.yml tests, synthesizes and plans every environment with its tfvars on pull requests", () => {
+    const plan = read("plan.yml");
+    expect(plan).to.match(/on:\s+pull_request:/);
+    expect(plan).to.include(`env: [${ENVIRONMENTS.join(", ")}]`);
+    for (const step of ["npm ci", "npm test", "npm run synth", "terraform init -input=false", "terraform plan -input=false"]) expect(plan).to.include(step);
+    expect(plan).to.include('-var-file="$GITHUB_WORKSPACE/environments/${{ matrix.env }}.tfvars.json"');
+    expect(plan).to.include("working-directory: cdktf.out/stacks/auth-${{ matrix.env }}");
+    expect(plan).to.include("actions/upload-artifact");
+    expect(plan).to.include("github.rest.issues.createComment");
+  });
+
+  it("deploy.yml deploys dev from main and staging/prod by hand behind their environments, then smoke-tests", () => {
+    const deploy = read("deploy.yml");
+    expect(deploy).to.match(/push:\s+branches: \[main\]/);
+    expect(deploy).to.include("workflow_dispatch:");
+    expect(deploy).to.include("environment: ${{ github.event_name == 'push' && 'dev' || inputs.environment }}");
+    expect(deploy).to.include('npx cdktf deploy "auth-$ENV_NAME" --auto-approve --var-file="environments/$ENV_NAME.tfvars.json"');
+    expect(deploy).to.include('bash scripts/smoke.sh "$API_URL"');
+  });
+});
