@@ -18,13 +18,15 @@ export const backendFile = (environmentsDir: string, environment: string) => joi
 
 /**
  * Remote state from `environments/<env>.backend.json` when the file exists (S3, locked,
- * encrypted); otherwise local state beside the synthesized stack. Switching needs no code
+ * encrypted); otherwise local state in the project root. Switching needs no code
  * change: add the file, then `cdktf deploy` offers to migrate the state.
  */
 export function configureBackend(stack: TerraformStack, environment: string, environmentsDir: string): "s3" | "local" {
   const file = backendFile(environmentsDir, environment);
   if (!existsSync(file)) {
-    new LocalBackend(stack, { path: `terraform.auth-${environment}.tfstate` });
+    // Terraform runs in cdktf.out/stacks/<stack>: keep the state in the project root (git-ignored),
+    // where cleaning cdktf.out cannot lose it, by a path that holds in any clone.
+    new LocalBackend(stack, { path: `../../../terraform.auth-${environment}.tfstate` });
     return "local";
   }
   const config = JSON.parse(readFileSync(file, "utf8")) as S3StateConfig;

@@ -91,8 +91,8 @@ describe("infrastructure (synthesized Terraform)", function () {
         });
       });
 
-      it("uses local state when no backend file exists, and the region variable", () => {
-        expect(s().json.terraform.backend).to.deep.equal({ local: { path: `terraform.auth-${env}.tfstate` } });
+      it("keeps local state in the project root when no backend file exists, and uses the region variable", () => {
+        expect(s().json.terraform.backend).to.deep.equal({ local: { path: `../../../terraform.auth-${env}.tfstate` } });
         expect(s().json.provider.aws[0].region).to.equal("${var.region}");
       });
 
