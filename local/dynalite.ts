@@ -9,9 +9,9 @@ import {
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { TABLE } from "../handlers/lib/table-definition.js";
+import { listenOnLoopback } from "./listen.js";
 
 const require = createRequire(import.meta.url);
 
@@ -27,11 +27,7 @@ export interface RunningDynalite {
 /** Starts dynalite on 127.0.0.1; `path` keeps data in that folder, none keeps it in memory. */
 export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<RunningDynalite> {
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port ?? 0);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: () =>

@@ -5,7 +5,6 @@
 import { createPublicKey } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { functions } from "../handlers/functions.js";
@@ -15,6 +14,7 @@ import { AUTHORIZER, routes } from "../handlers/routes.js";
 import { bundleAll, ROOT } from "../scripts/bundle.js";
 import { ensureTable, localDynamoClient, startDynalite, type RunningDynalite } from "./dynalite.js";
 import { createGateway, type LambdaHandler } from "./gateway.js";
+import { listenOnLoopback } from "./listen.js";
 
 export interface LocalOptions {
   port: number;
@@ -62,11 +62,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     authorizerCacheTtlSeconds: Number(env.AUTHORIZER_CACHE_TTL_SECONDS ?? 60),
     log: options.log,
   });
-  await new Promise<void>((resolve, reject) => {
-    gateway.once("error", reject);
-    gateway.listen(options.port, "127.0.0.1", () => resolve());
-  });
-  const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+  const url = `http://127.0.0.1:${await listenOnLoopback(gateway, options.port)}`;
 
   // The bundles read their configuration at load, as a Lambda cold start does.
   Object.assign(env, {

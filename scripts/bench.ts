@@ -36,6 +36,13 @@ try {
     if (response.status !== 200) throw new Error(`login answered ${response.status}`);
     logins.push(ms);
   }
+  // Unknown email and wrong password must cost the same (one argon2id verify each).
+  const wrongPassword: number[] = [];
+  const unknownEmail: number[] = [];
+  for (let i = 0; i < LOGINS; i++) {
+    wrongPassword.push((await timed(() => post("/auth/login", { ...credentials, password: "wrong-password-123" })))[0]);
+    unknownEmail.push((await timed(() => post("/auth/login", { email: `nobody${i}@example.com`, password: "wrong-password-123" })))[0]);
+  }
   const token = ((await (await post("/auth/login", credentials)).json()) as { access_token: string }).access_token;
 
   const me = (authorization: string) => fetch(`${runtime.url}/me`, { headers: { authorization } });
@@ -46,10 +53,15 @@ try {
 
   console.log(`node ${process.version}, ${LOGINS} logins, ${READS} reads each`);
   const loginP50 = summary("POST /auth/login", logins);
+  const wrongP50 = summary("login, wrong password", wrongPassword);
+  const unknownP50 = summary("login, unknown email", unknownEmail);
   // After the first request the authorizer's answer comes from the gateway's cache, as in AWS.
   const meP50 = summary("GET /me", reads);
   const jwksP50 = summary("GET jwks (no store)", jwks);
-  console.log(`ratios (p50): login/me ${(loginP50 / meP50).toFixed(1)}x, me/jwks ${(meP50 / jwksP50).toFixed(1)}x`);
+  console.log(
+    `ratios (p50): login/me ${(loginP50 / meP50).toFixed(1)}x, me/jwks ${(meP50 / jwksP50).toFixed(1)}x, ` +
+      `unknown email/wrong password ${(unknownP50 / wrongP50).toFixed(2)}x`,
+  );
 } finally {
   await runtime.close();
 }

@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { functions, type FunctionName, type FunctionSpec } from "../handlers/functions.js";
+import { isMain } from "./is-main.js";
 
 export type BundleTarget = "host" | "lambda";
 
@@ -102,7 +103,7 @@ export function bundleAll(outDir: string, target: BundleTarget): Promise<BundleR
 }
 
 // `npm run build`: host bundles into dist/ for the local runtime.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const results = await bundleAll(join(ROOT, "dist"), "host");
   for (const result of results) console.log(`${result.name.padEnd(10)} ${(result.bundleBytes / 1024).toFixed(1)} KB`);
 }

@@ -6,10 +6,10 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { buildApp, ENVIRONMENTS } from "../stacks/app.js";
 import { ROOT } from "./bundle.js";
+import { isMain } from "./is-main.js";
 
 type Block = Record<string, any>;
 
@@ -126,7 +126,7 @@ export async function reviewEnvironment(environment: string): Promise<string> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   const environment = process.argv[2];
   if (!environment) {
     console.error(`usage: npm run review -- <${ENVIRONMENTS.join("|")}>`);

@@ -4,15 +4,10 @@ import { join } from "node:path";
 import { functions } from "../handlers/functions.js";
 import { ARGON2_BINARY, type BundleTarget } from "../scripts/bundle.js";
 import { bundles, removeBundles } from "./helpers/bundles.js";
+import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
 
 const KB = 1024;
-/** ELF e_machine values (offset 18): what CPU a native binary runs on. */
-const ELF_MACHINE = { x64: 0x3e, arm64: 0xb7 } as const;
-const machineOf = (file: string) => {
-  const header = readFileSync(file).subarray(0, 20);
-  expect(header.subarray(0, 4).toString("latin1")).to.equal("\x7fELF");
-  return header.readUInt16LE(18);
-};
+const machineOf = (file: string) => elfMachine(readFileSync(file));
 
 describe("bundles", function () {
   this.timeout(120_000);

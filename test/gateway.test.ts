@@ -1,8 +1,8 @@
 /** The API Gateway stand-in: event shape, authorizer caching and API Gateway's own answers. */
 import { expect } from "chai";
-import type { AddressInfo } from "node:net";
 import { routes } from "../handlers/routes.js";
 import { createGateway, type LambdaHandler } from "../local/gateway.js";
+import { listenOnLoopback } from "../local/listen.js";
 
 describe("local API Gateway", () => {
   let now = 1_000_000;
@@ -25,11 +25,8 @@ describe("local API Gateway", () => {
   const gateway = createGateway({ routes, functions, authorizer: "authorizer", authorizerCacheTtlSeconds: 60, now: () => now });
   let base: string;
 
-  before((done) => {
-    gateway.listen(0, "127.0.0.1", () => {
-      base = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
-      done();
-    });
+  before(async () => {
+    base = `http://127.0.0.1:${await listenOnLoopback(gateway, 0)}`;
   });
   after((done) => {
     gateway.closeAllConnections();

@@ -7,7 +7,7 @@ import {
   TooManyAttemptsError,
   UserExistsError,
 } from "../handlers/lib/errors.js";
-import { cookie, errorResponse, jsonBody, MAX_BODY_BYTES, type HttpEvent } from "../handlers/lib/http.js";
+import { cookie, errorResponse, httpHandler, jsonBody, MAX_BODY_BYTES, type HttpEvent } from "../handlers/lib/http.js";
 import { recordingLogger } from "./helpers/config.js";
 
 const event = (body?: string, extra: Partial<HttpEvent> = {}): HttpEvent => ({
@@ -79,6 +79,18 @@ describe("http", () => {
       expect(response.body).not.to.match(/secret|db\.ts|TypeError/);
       expect(JSON.parse(response.body!).error).to.equal("server_error");
       expect(logger.lines.join("\n")).to.include("secret internal detail");
+    });
+  });
+
+  describe("httpHandler", () => {
+    it("maps a throw to its response and logs the request id", async () => {
+      const logger = recordingLogger();
+      const handler = httpHandler(logger, async () => {
+        throw new InvalidGrantError("the email or password is incorrect");
+      });
+      const response = await handler(event("{}"));
+      expect(response.statusCode).to.equal(401);
+      expect(JSON.parse(logger.lines[0])).to.include({ requestId: "r1", code: "invalid_grant", status: 401 });
     });
   });
 

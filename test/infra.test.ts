@@ -14,6 +14,7 @@ import { routes } from "../handlers/routes.js";
 import { ROOT } from "../scripts/bundle.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
+import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
 import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
 
 /**
@@ -206,7 +207,7 @@ describe("infrastructure (synthesized Terraform)", function () {
             expect(entries, spec.name).to.include("index.js");
             expect(entries.filter((e) => e.includes("/")), "flat zip").to.deep.equal([]);
             expect(entries.includes("argon2.node"), spec.name).to.equal(spec.argon2);
-            if (spec.argon2) expect(zip.readFile("argon2.node")!.readUInt16LE(18), "ELF machine aarch64").to.equal(0xb7);
+            if (spec.argon2) expect(elfMachine(zip.readFile("argon2.node")!), "linux-arm64 binary").to.equal(ELF_MACHINE.arm64);
             const size = zip.getEntry("index.js")!.header.size;
             expect(size, `${spec.name} index.js`).to.be.below(spec.name === "authorizer" ? 64 * 1024 : 700 * 1024);
           }

@@ -21,7 +21,8 @@ export interface Config {
 /** Tenant names are part of item keys (`USER#<tenant>#<email>`), so `#` and spaces are out. */
 const TENANT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** The process environment, or any map like it (tests pass plain objects). */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and validates the configuration every function shares. */
 export function loadConfig(env: Env): Config {

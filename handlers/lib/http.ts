@@ -75,15 +75,15 @@ export function cookie(event: HttpEvent, name: string): string | undefined {
  * THE error-to-HTTP mapping. Domain errors become the OAuth 2.0 error shape
  * (RFC 6749 §5.2); anything else becomes a bare 500 whose detail stays in the log.
  */
-export function errorResponse(error: unknown, logger: Logger): HttpResult {
+export function errorResponse(error: unknown, logger: Logger, requestId?: string): HttpResult {
   if (error instanceof AuthError) {
     const log = error.status >= 500 ? logger.error : logger.info;
-    log("request refused", { status: error.status, code: error.code, ...describeError(error) });
+    log("request refused", { requestId, status: error.status, code: error.code, ...describeError(error) });
     const headers: Record<string, string> =
       error.retryAfterSeconds !== undefined ? { "retry-after": String(error.retryAfterSeconds) } : {};
     return json(error.status, { error: error.code, error_description: error.description }, headers);
   }
-  logger.error("unexpected error", { ...describeError(error), stack: (error as Error)?.stack });
+  logger.error("unexpected error", { requestId, ...describeError(error), stack: (error as Error)?.stack });
   return json(500, { error: "server_error", error_description: "the server could not complete the request" });
 }
 
@@ -96,7 +96,7 @@ export function httpHandler(
     try {
       return await route(event);
     } catch (error) {
-      return errorResponse(error, logger);
+      return errorResponse(error, logger, event.requestContext?.requestId);
     }
   };
 }

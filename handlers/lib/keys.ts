@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import type { Env } from "./config.js";
 import { ConfigError } from "./errors.js";
 
 /** JOSE algorithms this service signs and verifies with. RS256 will join for API Gateway's JWT authorizer. */
@@ -63,7 +64,7 @@ export const spkiOf = (key: KeyObject): string =>
  * Reads `JWT_PUBLIC_KEYS`: comma-separated base64 DER SPKI public keys, every key the
  * environment accepts (rotation keeps the old one listed until its tokens expire).
  */
-export function loadVerificationKeys(env: Readonly<Record<string, string | undefined>>): VerificationKey[] {
+export function loadVerificationKeys(env: Env): VerificationKey[] {
   const raw = env.JWT_PUBLIC_KEYS?.trim();
   if (!raw) throw new ConfigError("JWT_PUBLIC_KEYS", "is required");
   return raw
