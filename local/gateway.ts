@@ -73,6 +73,8 @@ export function createGateway(options: GatewayOptions): Server {
     const url = new URL(request.url ?? "/", "http://localhost");
     const route = options.routes.find((r) => r.method === request.method && r.path === url.pathname);
     if (!route) return gatewayAnswer(404, "Not Found");
+    // The port is bound before the bundles load (the issuer is the URL): ask callers to retry.
+    if (!options.functions[route.handler]) return gatewayAnswer(503, "Service Unavailable");
     const event = toV2Event(request, url, route, body, now());
     if (route.auth === "bearer") {
       const outcome = await authorize(route, event);

@@ -97,6 +97,11 @@ describe("local API Gateway", () => {
     expect(await response.json()).to.deep.equal({ keys: [] });
   });
 
+  it("answers 503 for a function that is not loaded yet", async () => {
+    const response = await fetch(`${base}/auth/refresh`, { method: "POST", body: "{}" });
+    expect(response.status).to.equal(503);
+  });
+
   it("answers unknown routes with 404", async () => {
     expect((await fetch(`${base}/admin`)).status).to.equal(404);
     expect((await fetch(`${base}/me`, { method: "DELETE" })).status).to.equal(404);
