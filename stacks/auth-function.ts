@@ -71,7 +71,7 @@ export class AuthFunction extends Construct {
       sourceCodeHash: Fn.filebase64sha256(bundle.asset.path),
       memorySize: props.memoryMb,
       timeout: 10,
-      environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...props.environment } },
+      environment: { variables: props.environment },
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
       dependsOn: [this.logGroup],
     });

@@ -48,6 +48,8 @@ export class AuthStack extends TerraformStack {
     // coalesce skips the empty default: the issuer is then the API's own URL.
     const issuer = Fn.coalesce([vars.issuer.stringValue, api.api.apiEndpoint]);
     const shared = {
+      // The maps ship in every zip; parsing them is opt-in because it slows cold starts.
+      NODE_OPTIONS: Fn.conditional(vars.enableSourceMaps.booleanValue, "--enable-source-maps", "") as string,
       LOG_LEVEL: vars.logLevel.stringValue,
       ISSUER: issuer,
       TENANTS: Fn.join(",", vars.tenants.listValue),

@@ -53,6 +53,12 @@ export function defineVariables(scope: Construct) {
       1024,
     ),
     deletionProtection: variable("deletion_protection", "bool", "Protect the user table from deletion (DynamoDB deletion protection)."),
+    enableSourceMaps: variable(
+      "enable_source_maps",
+      "bool",
+      "Map stack traces in function logs to the TypeScript sources. Costs about 50 ms of cold start for the larger functions.",
+      false,
+    ),
     logLevel: variable("log_level", "string", "Function log level: debug, info, warn or error.", "info", [
       '${contains(["debug", "info", "warn", "error"], var.log_level)}',
       "log_level must be debug, info, warn or error.",
