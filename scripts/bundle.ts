@@ -6,7 +6,7 @@
  * - target "lambda": the linux-arm64 glibc prebuild, never `build/` (an x64 binary).
  */
 import { build, type Plugin } from "esbuild";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +89,9 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
     metafile: true,
     plugins: [argon2BesideBundle, jsonwebtokenOnNode22],
   });
+  // The bundle is CommonJS; without this, a parent package.json with "type": "module"
+  // (this project's, in dist/) would make Node load it as ESM.
+  writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
   if (fn.argon2) copyFileSync(argon2BinaryFor(target), join(dir, ARGON2_BINARY));
   return {
     name: fn.name,

@@ -55,6 +55,18 @@ describe("bundles", function () {
     expect(machineOf(join(login.dir, ARGON2_BINARY))).to.equal(expected);
   });
 
+  it("loads every bundle in plain node (no tsx), as Lambda does, argon2 included", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { generateKeyPairSync } = await import("node:crypto");
+    const spki = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "der", type: "spki" }).toString("base64");
+    const env = { PATH: process.env.PATH, ISSUER: "https://auth.test", TENANTS: "default", TABLE_NAME: "t", AWS_REGION: "eu-west-1", JWT_PUBLIC_KEYS: spki, SIGNING_KEY_ID: "alias/test", SIGNING_PUBLIC_KEY: spki, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+    for (const b of await bundles("host")) {
+      const script = `const m = require(${JSON.stringify(join(b.dir, "index.js"))}); if (typeof m.handler !== "function") process.exit(3);` +
+        (b.name === "register" ? `require(${JSON.stringify(join(b.dir, ARGON2_BINARY))});` : "");
+      execFileSync(process.execPath, ["-e", script], { env, cwd: b.dir, stdio: "pipe" });
+    }
+  });
+
   it("loads argon2 from beside the bundle, not through node-gyp-build (host)", async () => {
     const register = (await bundles("host")).find((b) => b.name === "register")!;
     const source = readFileSync(join(register.dir, "index.js"), "utf8");
