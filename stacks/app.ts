@@ -8,6 +8,7 @@ import { AuthStack } from "./auth-stack.js";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
 export interface AppOptions {
+  /** Where to write the stacks (default: the CLI's --output, else cdktf.out). */
   outdir?: string;
   /** Where the Lambda bundles are built (default .build/lambda). */
   bundleDir?: string;
@@ -23,7 +24,9 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   const built = await bundleAll(options.bundleDir ?? join(ROOT, ".build", "lambda"), "lambda");
   const bundles = Object.fromEntries(built.map((b) => [b.name, b.dir])) as Record<FunctionName, string>;
   if (built.length !== functions.length) throw new Error("a function failed to bundle");
-  const app = new App({ outdir: options.outdir ?? join(ROOT, "cdktf.out") });
+  // Without an explicit outdir, App honours the cdktf CLI's --output (CDKTF_OUTDIR) and
+  // defaults to cdktf.out; the CLI and `npm run synth` both run from the project root.
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
   for (const environment of ENVIRONMENTS) {
     new AuthStack(app, `auth-${environment}`, {
       environment,
