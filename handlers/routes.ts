@@ -21,5 +21,15 @@ export const routes: readonly Route[] = [
   { method: "GET", path: "/.well-known/jwks.json", handler: "jwks", auth: "none" },
 ];
 
+/**
+ * CORS as API Gateway applies it; allowed origins differ per environment (tfvars in AWS,
+ * CORS_ALLOWED_ORIGINS locally).
+ */
+export const CORS = {
+  allowMethods: ["GET", "POST", "OPTIONS"],
+  allowHeaders: ["authorization", "content-type"],
+  maxAgeSeconds: 600,
+} as const;
+
 /** The authorizer is a function but not a route. */
 export const AUTHORIZER = "authorizer";

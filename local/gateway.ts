@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Route } from "../handlers/routes.js";
+import { CORS, type Route } from "../handlers/routes.js";
 
 /** A Lambda handler as the bundles export it. */
 export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -19,6 +19,8 @@ export interface GatewayOptions {
   authorizer: string;
   /** Seconds an authorizer result is reused for the same Authorization header; 0 disables. */
   authorizerCacheTtlSeconds: number;
+  /** Browser origins allowed by CORS ("*" for any); none: no CORS headers, as without cors_configuration. */
+  corsAllowedOrigins?: readonly string[];
   log?: (line: string) => void;
   now?: () => number;
 }
@@ -69,8 +71,24 @@ export function createGateway(options: GatewayOptions): Server {
     return { context: cached.result.context ?? {} };
   }
 
+  /** CORS response headers for an allowed origin; credentials only without a wildcard. */
+  function corsHeaders(origin: string | undefined): Record<string, string> {
+    const origins = options.corsAllowedOrigins ?? [];
+    const wildcard = origins.includes("*");
+    if (!origin || !(wildcard || origins.includes(origin))) return {};
+    return wildcard ? { "access-control-allow-origin": "*" } : { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "origin" };
+  }
+
   async function answer(request: IncomingMessage, body: Buffer): Promise<Answer> {
     const url = new URL(request.url ?? "/", "http://localhost");
+    // With CORS configured, API Gateway answers preflight requests itself.
+    if (request.method === "OPTIONS" && options.corsAllowedOrigins?.length && request.headers["access-control-request-method"]) {
+      const allowed = corsHeaders(request.headers.origin);
+      const preflight = Object.keys(allowed).length
+        ? { ...allowed, "access-control-allow-methods": CORS.allowMethods.join(","), "access-control-allow-headers": CORS.allowHeaders.join(","), "access-control-max-age": String(CORS.maxAgeSeconds) }
+        : {};
+      return { status: 204, headers: preflight, body: "" };
+    }
     const route = options.routes.find((r) => r.method === request.method && r.path === url.pathname);
     if (!route) return gatewayAnswer(404, "Not Found");
     // The port is bound before the bundles load (the issuer is the URL): ask callers to retry.
@@ -90,7 +108,7 @@ export function createGateway(options: GatewayOptions): Server {
       .then((body) => (body ? answer(request, body) : gatewayAnswer(413, "Request Entity Too Large")))
       .catch(() => gatewayAnswer(500, "Internal Server Error"))
       .then((result) => {
-        send(response, result);
+        send(response, { ...result, headers: { ...result.headers, ...corsHeaders(request.headers.origin) } });
         options.log?.(`${request.method} ${request.url} ${result.status} ${(performance.now() - started).toFixed(1)}ms`);
       });
   });

@@ -60,6 +60,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     functions: loaded,
     authorizer: AUTHORIZER,
     authorizerCacheTtlSeconds: Number(env.AUTHORIZER_CACHE_TTL_SECONDS ?? 60),
+    corsAllowedOrigins: (env.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     log: options.log,
   });
   const url = `http://127.0.0.1:${await listenOnLoopback(gateway, options.port)}`;

@@ -8,7 +8,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission/index.js";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import type { Route } from "../handlers/routes.js";
+import { CORS, type Route } from "../handlers/routes.js";
 
 export interface HttpApiProps {
   name: string;
@@ -49,11 +49,11 @@ export class HttpApi extends Construct {
       protocolType: "HTTP",
       corsConfiguration: {
         allowOrigins: props.corsAllowedOrigins,
-        allowMethods: ["GET", "POST", "OPTIONS"],
-        allowHeaders: ["authorization", "content-type"],
+        allowMethods: [...CORS.allowMethods],
+        allowHeaders: [...CORS.allowHeaders],
         // Browsers send the refresh cookie only with credentials; a wildcard origin cannot allow them.
         allowCredentials: Fn.conditional(Fn.contains(props.corsAllowedOrigins, "*"), false, true) as unknown as boolean,
-        maxAge: 600,
+        maxAge: CORS.maxAgeSeconds,
       },
     });
     const accessLogs = new CloudwatchLogGroup(this, "access-logs", {

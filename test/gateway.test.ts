@@ -22,7 +22,14 @@ describe("local API Gateway", () => {
     },
     jwks: async () => ({ keys: [] }),
   };
-  const gateway = createGateway({ routes, functions, authorizer: "authorizer", authorizerCacheTtlSeconds: 60, now: () => now });
+  const gateway = createGateway({
+    routes,
+    functions,
+    authorizer: "authorizer",
+    authorizerCacheTtlSeconds: 60,
+    corsAllowedOrigins: ["http://localhost:5173"],
+    now: () => now,
+  });
   let base: string;
 
   before(async () => {
@@ -100,6 +107,23 @@ describe("local API Gateway", () => {
   it("answers 503 for a function that is not loaded yet", async () => {
     const response = await fetch(`${base}/auth/refresh`, { method: "POST", body: "{}" });
     expect(response.status).to.equal(503);
+  });
+
+  it("answers CORS preflights itself and marks responses for allowed origins only", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${base}/auth/login`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    const allowed = await preflight("http://localhost:5173");
+    expect(allowed.status).to.equal(204);
+    expect(allowed.headers.get("access-control-allow-origin")).to.equal("http://localhost:5173");
+    expect(allowed.headers.get("access-control-allow-credentials")).to.equal("true");
+    expect(allowed.headers.get("access-control-allow-methods")).to.equal("GET,POST,OPTIONS");
+    expect(allowed.headers.get("access-control-allow-headers")).to.equal("authorization,content-type");
+    const refused = await preflight("https://evil.example");
+    expect(refused.headers.get("access-control-allow-origin")).to.equal(null);
+    const response = await fetch(`${base}/.well-known/jwks.json`, { headers: { origin: "http://localhost:5173" } });
+    expect(response.headers.get("access-control-allow-origin")).to.equal("http://localhost:5173");
+    const other = await fetch(`${base}/.well-known/jwks.json`, { headers: { origin: "https://evil.example" } });
+    expect(other.headers.get("access-control-allow-origin")).to.equal(null);
   });
 
   it("answers unknown routes with 404", async () => {
