@@ -26,7 +26,11 @@ export function defineVariables(scope: Construct) {
       "${length(var.tenants) > 0 && alltrue([for t in var.tenants : can(regex(\"^[a-z0-9][a-z0-9._-]{0,62}$\", t))])}",
       "tenants must list at least one name of lower-case letters, digits, '.', '_' or '-'.",
     ]),
-    defaultTenant: variable("default_tenant", "string", "Tenant used when a request names none; must be one of tenants."),
+    // Referring to another variable in a validation needs Terraform 1.9 or newer.
+    defaultTenant: variable("default_tenant", "string", "Tenant used when a request names none; must be one of tenants.", undefined, [
+      "${contains(var.tenants, var.default_tenant)}",
+      "default_tenant must be one of tenants.",
+    ]),
     issuer: variable("issuer", "string", "The iss claim of access tokens. Empty: the API's own URL.", ""),
     accessTokenTtlSeconds: variable("access_token_ttl_seconds", "number", "Access token lifetime in seconds (60..86400).", 900, range("access_token_ttl_seconds", 60, 86_400)),
     refreshTokenTtlSeconds: variable("refresh_token_ttl_seconds", "number", "Session (refresh token) lifetime from login, in seconds.", 2_592_000, range("refresh_token_ttl_seconds", 300, 31_536_000)),
