@@ -63,7 +63,14 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     corsAllowedOrigins: (env.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     log: options.log,
   });
-  const url = `http://127.0.0.1:${await listenOnLoopback(gateway, options.port)}`;
+  const url = await listenOnLoopback(gateway, options.port).then(
+    (port) => `http://127.0.0.1:${port}`,
+    async (error) => {
+      await dynamo?.close();
+      if (options.memory) rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    },
+  );
 
   // The bundles read their configuration at load, as a Lambda cold start does.
   Object.assign(env, {

@@ -7,11 +7,16 @@ import { join } from "node:path";
 import { ROOT } from "../scripts/bundle.js";
 import { startLocalRuntime } from "./runtime.js";
 
+const port = Number(process.env.PORT ?? 3000);
 const runtime = await startLocalRuntime({
-  port: Number(process.env.PORT ?? 3000),
+  port,
   memory: process.argv.includes("--memory"),
   dataDir: process.env.LOCAL_DATA_DIR ?? join(ROOT, ".data"),
   log: (line) => console.log(line),
+}).catch((error: NodeJS.ErrnoException) => {
+  const reason = error.code === "EADDRINUSE" ? `port ${port} is in use (set PORT to another one, or 0 for any free port)` : error.message;
+  console.error(`could not start the local runtime: ${reason}`);
+  process.exit(1);
 });
 console.log(`auth API listening on ${runtime.url} (Ctrl-C to stop)`);
 

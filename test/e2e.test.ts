@@ -89,6 +89,14 @@ describe("end to end through the local runtime", function () {
     }
   });
 
+  it("a second runtime on a busy port says so and exits 1", async () => {
+    const port = new URL(runtime.url).port;
+    const error = await spawnLocalRuntime({ PORT: port }).catch((e: Error) => e);
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.include("exited with 1");
+    expect((error as Error).message).to.include(`could not start the local runtime: port ${port} is in use`);
+  });
+
   it("answers unknown routes and methods as API Gateway does", async () => {
     expect((await call("GET", "/auth/login")).status).to.equal(404);
     expect((await call("GET", "/nope")).status).to.equal(404);
