@@ -13,6 +13,13 @@ import { isMain } from "./is-main.js";
 
 type Block = Record<string, any>;
 
+/** The logical id a Terraform reference like `${aws_x.ID.attr}` (or `${data.aws_x.ID.attr}`) points at. */
+const referencedId = (type: string, reference: string): string => {
+  const match = new RegExp(`${type}\\.([^.]+)\\.`).exec(reference);
+  if (!match) throw new Error(`expected a reference to ${type} in ${reference}`);
+  return match[1];
+};
+
 /** Renders the review of one synthesized stack with its tfvars. */
 export function renderReview(environment: string, stack: Block, tfvars: Record<string, unknown>): string {
   const variables = (stack.variable ?? {}) as Record<string, Block>;
@@ -20,7 +27,7 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
   const all = (type: string): Array<[string, Block]> => Object.entries((stack.resource?.[type] ?? {}) as Record<string, Block>);
   const data = (type: string): Record<string, Block> => stack.data?.[type] ?? {};
   const label = (type: string, id: string): string => {
-    const block = stack.resource?.[type]?.[id] ?? stack.data?.[type.replace(/^data\./, "")]?.[id];
+    const block = stack.resource?.[type]?.[id];
     if (!block) return `${type}.${id}`;
     const kinds: Record<string, string> = {
       aws_dynamodb_table: `table ${block.name}`,
@@ -39,16 +46,13 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
       .replace(/\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}(:\*)?/g, (_, type, id, streams) => label(type, id) + (streams ? " (its streams)" : ""));
   };
   const functionsById = Object.fromEntries(all("aws_lambda_function"));
-  const fnOf = (reference: string) => {
-    const match = /aws_lambda_function\.([^.]+)\./.exec(reference);
-    return match ? functionsById[match[1]] : undefined;
-  };
+  const fnOf = (reference: string) => functionsById[referencedId("aws_lambda_function", reference)];
   const lines: string[] = [`# auth-${environment}: what this stack deploys`, ""];
 
   lines.push("## Routes (from handlers/routes.ts)");
   const integrations = Object.fromEntries(all("aws_apigatewayv2_integration"));
   for (const [, route] of all("aws_apigatewayv2_route").sort((a, b) => a[1].route_key.localeCompare(b[1].route_key))) {
-    const integration = integrations[/aws_apigatewayv2_integration\.([^.]+)\./.exec(route.target)![1]];
+    const integration = integrations[referencedId("aws_apigatewayv2_integration", route.target)];
     const auth = route.authorization_type === "CUSTOM" ? "bearer (Lambda authorizer)" : "public";
     lines.push(`- ${route.route_key.padEnd(28)} ${auth.padEnd(27)} -> ${fnOf(integration.integration_uri)?.function_name}`);
   }
@@ -72,10 +76,10 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
   const policies = data("aws_iam_policy_document");
   for (const [, fn] of all("aws_lambda_function").sort((a, b) => a[1].function_name.localeCompare(b[1].function_name))) {
     lines.push(`- ${fn.function_name}: ${fn.runtime} ${fn.architectures.join(",")}, memory ${show(fn.memory_size)} MB, timeout ${fn.timeout} s`);
-    const roleId = /aws_iam_role\.([^.]+)\./.exec(fn.role)![1];
+    const roleId = referencedId("aws_iam_role", fn.role);
     const attached = all("aws_iam_role_policy").filter(([, p]) => p.role.includes(`aws_iam_role.${roleId}.`));
     for (const [, policy] of attached) {
-      const doc = policies[/aws_iam_policy_document\.([^.]+)\./.exec(policy.policy)![1]];
+      const doc = policies[referencedId("aws_iam_policy_document", policy.policy)];
       for (const st of doc.statement) lines.push(`    ${st.effect} ${st.actions.join(", ")} on ${st.resources.map(show).join(", ")}`);
     }
     lines.push(`    env: ${Object.keys(fn.environment.variables).sort().join(", ")}`);
@@ -91,7 +95,7 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
   }
   for (const [id, k] of all("aws_kms_key")) {
     lines.push(`- ${label("aws_kms_key", id)}: ${k.customer_master_key_spec} ${k.key_usage}, deletion window ${k.deletion_window_in_days} days`);
-    const policy = policies[/aws_iam_policy_document\.([^.]+)\./.exec(k.policy)![1]];
+    const policy = policies[referencedId("aws_iam_policy_document", k.policy)];
     for (const st of policy.statement) {
       const condition = st.condition ? ` if ${st.condition.map((c: Block) => `${c.variable} ${c.test} ${c.values.join("|")}`).join(" and ")}` : "";
       lines.push(`    key policy ${st.sid}: ${st.actions.length} actions (${st.actions.join(", ")}) for the account's IAM principals${condition}`);
