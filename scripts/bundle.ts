@@ -101,6 +101,7 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
   };
 }
 
+/** Bundles every function in the manifest; rejects if any one fails. */
 export function bundleAll(outDir: string, target: BundleTarget): Promise<BundleResult[]> {
   return Promise.all(functions.map((fn) => bundleFunction(fn, outDir, target)));
 }
