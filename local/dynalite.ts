@@ -7,6 +7,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  type DynamoDBClientConfig,
 } from "@aws-sdk/client-dynamodb";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
@@ -39,8 +40,8 @@ export async function startDynalite(options: { path?: string; port?: number } = 
 }
 
 /** A client for a local endpoint; dynalite accepts any credentials. */
-export const localDynamoClient = (endpoint: string): DynamoDBClient =>
-  new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+export const localDynamoClient = (endpoint: string, overrides: DynamoDBClientConfig = {}): DynamoDBClient =>
+  new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, ...overrides });
 
 /** Creates the table from THE table definition unless it exists. */
 export async function ensureTable(db: DynamoDBClient, tableName: string): Promise<void> {

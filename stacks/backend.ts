@@ -21,13 +21,13 @@ export const backendFile = (environmentsDir: string, environment: string) => joi
  * encrypted); otherwise local state in the project root. Switching needs no code
  * change: add the file, then `cdktf deploy` offers to migrate the state.
  */
-export function configureBackend(stack: TerraformStack, environment: string, environmentsDir: string): "s3" | "local" {
+export function configureBackend(stack: TerraformStack, environment: string, environmentsDir: string): void {
   const file = backendFile(environmentsDir, environment);
   if (!existsSync(file)) {
     // Terraform runs in cdktf.out/stacks/<stack>: keep the state in the project root (git-ignored),
     // where cleaning cdktf.out cannot lose it, by a path that holds in any clone.
     new LocalBackend(stack, { path: `../../../terraform.auth-${environment}.tfstate` });
-    return "local";
+    return;
   }
   const config = JSON.parse(readFileSync(file, "utf8")) as S3StateConfig;
   for (const field of ["bucket", "region"] as const) {
@@ -42,5 +42,4 @@ export function configureBackend(stack: TerraformStack, environment: string, env
   });
   // cdktf 0.21 predates `use_lockfile`; the override writes it into the backend block.
   if (config.use_lockfile ?? !config.dynamodb_table) backend.addOverride("use_lockfile", true);
-  return "s3";
 }

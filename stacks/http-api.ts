@@ -84,12 +84,7 @@ export class HttpApi extends Construct {
       identitySources: [IDENTITY_SOURCE],
       authorizerResultTtlInSeconds: resultTtlSeconds,
     });
-    new LambdaPermission(this, "authorizer-invoke", {
-      functionName: fn.functionName,
-      action: "lambda:InvokeFunction",
-      principal: "apigateway.amazonaws.com",
-      sourceArn: `${this.api.executionArn}/authorizers/${this.authorizer.id}`,
-    });
+    this.allowInvoke("authorizer-invoke", fn, `${this.api.executionArn}/authorizers/${this.authorizer.id}`);
   }
 
   /** A route from the route table, integrated with its function (payload 2.0). */
@@ -110,12 +105,12 @@ export class HttpApi extends Construct {
         ? { authorizationType: "CUSTOM", authorizerId: this.authorizer!.id }
         : { authorizationType: "NONE" }),
     });
-    new LambdaPermission(this, `${id}-invoke`, {
-      functionName: fn.functionName,
-      action: "lambda:InvokeFunction",
-      principal: "apigateway.amazonaws.com",
-      // Only this route of this API may invoke the function.
-      sourceArn: `${this.api.executionArn}/*/${route.method}${route.path}`,
-    });
+    // Only this route of this API may invoke the function.
+    this.allowInvoke(`${id}-invoke`, fn, `${this.api.executionArn}/*/${route.method}${route.path}`);
+  }
+
+  /** Lets this API invoke `fn`, from `sourceArn` only. */
+  private allowInvoke(id: string, fn: LambdaFunction, sourceArn: string): void {
+    new LambdaPermission(this, id, { functionName: fn.functionName, action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com", sourceArn });
   }
 }

@@ -1,18 +1,11 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { dynamoStore } from "../handlers/lib/dynamo-store.js";
 import { TemporarilyUnavailableError } from "../handlers/lib/errors.js";
+import { localDynamoClient } from "../local/dynalite.js";
 
 describe("DynamoDB store when the table cannot be reached", () => {
-  // Tests run on the machine's Node; Lambda runs 22. Silence the SDK's warning about it.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Port 9 (discard) on loopback: nothing listens, so every call fails to connect.
-  const client = new DynamoDBClient({
-    endpoint: "http://127.0.0.1:9",
-    region: "us-east-1",
-    maxAttempts: 1,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const client = localDynamoClient("http://127.0.0.1:9", { maxAttempts: 1 });
   const store = dynamoStore(client, "users");
   after(() => client.destroy());
 
