@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { localSigner } from "../../handlers/lib/local-signer.js";
 import { verificationKey } from "../../handlers/lib/keys.js";
 
@@ -7,5 +7,3 @@ export function p256() {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   return { privateKey, publicKey, signer: localSigner(privateKey), verification: verificationKey(publicKey) };
 }
-
-export type KeyPair = { privateKey: KeyObject; publicKey: KeyObject };
