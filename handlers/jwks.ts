@@ -1,7 +1,8 @@
 /** GET /.well-known/jwks.json: the public keys (RFC 7517) other services verify tokens with. */
-import { httpHandler, json } from "./lib/http.js";
-import { loadVerificationKeys } from "./lib/keys.js";
-import { createLogger } from "./lib/logger.js";
+import { httpHandler } from "./lib/http/error-response.js";
+import { json } from "./lib/http/event.js";
+import { loadVerificationKeys } from "./lib/runtime/keys-from-env.js";
+import { createLogger } from "./lib/runtime/logger.js";
 
 const logger = createLogger("jwks", process.env.LOG_LEVEL);
 const body = { keys: loadVerificationKeys(process.env).map((key) => key.jwk) };

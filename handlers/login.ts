@@ -1,15 +1,16 @@
 /** POST /auth/login: checks a password and opens a session. */
-import { authenticate } from "./lib/accounts.js";
-import { systemClock } from "./lib/clock.js";
-import { loadConfig } from "./lib/config.js";
-import { readCredentials } from "./lib/credentials.js";
-import { httpHandler, jsonBody } from "./lib/http.js";
-import { createLogger } from "./lib/logger.js";
-import { argon2idHasher } from "./lib/passwords.js";
-import { startSession } from "./lib/sessions.js";
-import { signerFromEnv } from "./lib/signer-from-env.js";
-import { storeFromEnv } from "./lib/store-from-env.js";
-import { tokenResponse } from "./lib/token-response.js";
+import { authenticate } from "./lib/domain/accounts.js";
+import { systemClock } from "./lib/domain/clock.js";
+import { loadConfig } from "./lib/runtime/config.js";
+import { readCredentials } from "./lib/domain/credentials.js";
+import { httpHandler } from "./lib/http/error-response.js";
+import { jsonBody } from "./lib/http/json-body.js";
+import { createLogger } from "./lib/runtime/logger.js";
+import { argon2idHasher } from "./lib/adapters/argon2-hasher.js";
+import { startSession } from "./lib/domain/sessions.js";
+import { signerFromEnv } from "./lib/runtime/signer-from-env.js";
+import { storeFromEnv } from "./lib/runtime/store-from-env.js";
+import { tokenResponse } from "./lib/http/token-response.js";
 
 const config = loadConfig(process.env);
 const logger = createLogger("login", process.env.LOG_LEVEL);

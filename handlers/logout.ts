@@ -1,10 +1,10 @@
 /** POST /auth/logout (bearer): revokes the session the access token belongs to. */
-import { authorizedSubject } from "./lib/authorizer-context.js";
-import { httpHandler } from "./lib/http.js";
-import { createLogger } from "./lib/logger.js";
-import { endSession } from "./lib/sessions.js";
-import { storeFromEnv } from "./lib/store-from-env.js";
-import { clearedSession } from "./lib/token-response.js";
+import { authorizedSubject } from "./lib/http/authorizer-context.js";
+import { httpHandler } from "./lib/http/error-response.js";
+import { createLogger } from "./lib/runtime/logger.js";
+import { endSession } from "./lib/domain/sessions.js";
+import { storeFromEnv } from "./lib/runtime/store-from-env.js";
+import { clearedSession } from "./lib/http/token-response.js";
 
 const logger = createLogger("logout", process.env.LOG_LEVEL);
 const store = storeFromEnv(process.env);

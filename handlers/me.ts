@@ -1,9 +1,10 @@
 /** GET /me (bearer): the signed-in account's profile. */
-import { profile } from "./lib/accounts.js";
-import { authorizedSubject } from "./lib/authorizer-context.js";
-import { httpHandler, json } from "./lib/http.js";
-import { createLogger } from "./lib/logger.js";
-import { storeFromEnv } from "./lib/store-from-env.js";
+import { profile } from "./lib/domain/accounts.js";
+import { authorizedSubject } from "./lib/http/authorizer-context.js";
+import { httpHandler } from "./lib/http/error-response.js";
+import { json } from "./lib/http/event.js";
+import { createLogger } from "./lib/runtime/logger.js";
+import { storeFromEnv } from "./lib/runtime/store-from-env.js";
 
 const logger = createLogger("me", process.env.LOG_LEVEL);
 const store = storeFromEnv(process.env);

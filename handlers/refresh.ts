@@ -1,14 +1,16 @@
 /** POST /auth/refresh: rotates a refresh token (from the body, else the cookie) into a new token pair. */
-import { systemClock } from "./lib/clock.js";
-import { loadConfig } from "./lib/config.js";
-import { stringField } from "./lib/credentials.js";
-import { InvalidRequestError } from "./lib/errors.js";
-import { cookie, httpHandler, jsonBody, type HttpEvent } from "./lib/http.js";
-import { createLogger } from "./lib/logger.js";
-import { refreshSession } from "./lib/sessions.js";
-import { signerFromEnv } from "./lib/signer-from-env.js";
-import { storeFromEnv } from "./lib/store-from-env.js";
-import { REFRESH_COOKIE, tokenResponse } from "./lib/token-response.js";
+import { systemClock } from "./lib/domain/clock.js";
+import { loadConfig } from "./lib/runtime/config.js";
+import { stringField } from "./lib/domain/credentials.js";
+import { InvalidRequestError } from "./lib/domain/errors.js";
+import { cookie, type HttpEvent } from "./lib/http/event.js";
+import { httpHandler } from "./lib/http/error-response.js";
+import { jsonBody } from "./lib/http/json-body.js";
+import { createLogger } from "./lib/runtime/logger.js";
+import { refreshSession } from "./lib/domain/sessions.js";
+import { signerFromEnv } from "./lib/runtime/signer-from-env.js";
+import { storeFromEnv } from "./lib/runtime/store-from-env.js";
+import { REFRESH_COOKIE, tokenResponse } from "./lib/http/token-response.js";
 
 const config = loadConfig(process.env);
 const logger = createLogger("refresh", process.env.LOG_LEVEL);

@@ -1,12 +1,14 @@
 /** POST /auth/register: creates an account. */
-import { register, toProfile } from "./lib/accounts.js";
-import { systemClock } from "./lib/clock.js";
-import { loadConfig } from "./lib/config.js";
-import { readCredentials } from "./lib/credentials.js";
-import { httpHandler, json, jsonBody } from "./lib/http.js";
-import { createLogger } from "./lib/logger.js";
-import { argon2idHasher } from "./lib/passwords.js";
-import { storeFromEnv } from "./lib/store-from-env.js";
+import { register, toProfile } from "./lib/domain/accounts.js";
+import { systemClock } from "./lib/domain/clock.js";
+import { loadConfig } from "./lib/runtime/config.js";
+import { readCredentials } from "./lib/domain/credentials.js";
+import { httpHandler } from "./lib/http/error-response.js";
+import { json } from "./lib/http/event.js";
+import { jsonBody } from "./lib/http/json-body.js";
+import { createLogger } from "./lib/runtime/logger.js";
+import { argon2idHasher } from "./lib/adapters/argon2-hasher.js";
+import { storeFromEnv } from "./lib/runtime/store-from-env.js";
 
 const config = loadConfig(process.env);
 const logger = createLogger("register", process.env.LOG_LEVEL);

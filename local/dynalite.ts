@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
-import { TABLE } from "../handlers/lib/table-definition.js";
+import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { listenOnLoopback } from "./listen.js";
 
 const require = createRequire(import.meta.url);

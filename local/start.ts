@@ -4,7 +4,7 @@
  * Data otherwise lives in $LOCAL_DATA_DIR (default .data/, git-ignored).
  */
 import { join } from "node:path";
-import { ROOT } from "../scripts/bundle.js";
+import { ROOT } from "../bundle/bundler.js";
 import { startLocalRuntime } from "./runtime.js";
 
 const port = Number(process.env.PORT ?? 3000);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp, ENVIRONMENTS } from "../stacks/app.js";
-import { ROOT } from "./bundle.js";
+import { ROOT } from "../bundle/bundler.js";
 import { isMain } from "./is-main.js";
 
 type Block = Record<string, any>;

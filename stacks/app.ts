@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { join } from "node:path";
 import type { FunctionName } from "../handlers/functions.js";
-import { bundleAll, ROOT } from "../scripts/bundle.js";
+import { bundleAll, ROOT } from "../bundle/bundler.js";
 import { AuthStack } from "./auth-stack.js";
 
 /** The environments this repository deploys; each has environments/<env>.tfvars.json. */

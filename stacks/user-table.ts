@@ -1,6 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table/index.js";
 import { Construct } from "constructs";
-import { TABLE } from "../handlers/lib/table-definition.js";
+import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 
 export interface UserTableProps {
   name: string;

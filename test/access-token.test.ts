@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { createHash, createHmac, generateKeyPairSync, sign } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { issueAccessToken } from "../handlers/lib/access-token.js";
-import { base64url } from "../handlers/lib/base64url.js";
-import { thumbprint } from "../handlers/lib/keys.js";
-import { TokenRejectedError, verifyAccessToken, type VerifyOptions } from "../handlers/lib/verify-access-token.js";
+import { issueAccessToken } from "../handlers/lib/domain/access-token.js";
+import { base64url } from "../handlers/lib/domain/base64url.js";
+import { thumbprint } from "../handlers/lib/domain/keys.js";
+import { TokenRejectedError, verifyAccessToken, type VerifyOptions } from "../handlers/lib/domain/verify-access-token.js";
 import { testConfig } from "./helpers/config.js";
 import { p256 } from "./helpers/keys.js";
 

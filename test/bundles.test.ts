@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { functions } from "../handlers/functions.js";
-import { ARGON2_BINARY, type BundleTarget } from "../scripts/bundle.js";
+import { ARGON2_BINARY, type BundleTarget } from "../bundle/bundler.js";
 import { bundles, removeBundles } from "./helpers/bundles.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
 

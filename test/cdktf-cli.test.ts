@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
-import { ROOT } from "../scripts/bundle.js";
+import { ROOT } from "../bundle/bundler.js";
 
 const run = promisify(execFile);
 

@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { loadConfig } from "../handlers/lib/config.js";
-import { ConfigError } from "../handlers/lib/errors.js";
-import { loadVerificationKeys, spkiOf } from "../handlers/lib/keys.js";
-import { signerFromEnv } from "../handlers/lib/signer-from-env.js";
+import { loadConfig } from "../handlers/lib/runtime/config.js";
+import { ConfigError } from "../handlers/lib/domain/errors.js";
+import { loadVerificationKeys } from "../handlers/lib/runtime/keys-from-env.js";
+import { spkiOf } from "../handlers/lib/domain/keys.js";
+import { signerFromEnv } from "../handlers/lib/runtime/signer-from-env.js";
 import { p256 } from "./helpers/keys.js";
 
 const base = { ISSUER: "https://auth.example.com", TENANTS: "default, acme" };

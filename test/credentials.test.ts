@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { normalizeEmail, readCredentials } from "../handlers/lib/credentials.js";
-import { InvalidRequestError } from "../handlers/lib/errors.js";
+import { normalizeEmail, readCredentials } from "../handlers/lib/domain/credentials.js";
+import { InvalidRequestError } from "../handlers/lib/domain/errors.js";
 import { testConfig } from "./helpers/config.js";
 
 const config = testConfig();

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { dynamoStore } from "../handlers/lib/dynamo-store.js";
-import { TemporarilyUnavailableError } from "../handlers/lib/errors.js";
+import { dynamoStore } from "../handlers/lib/adapters/dynamo-store.js";
+import { TemporarilyUnavailableError } from "../handlers/lib/domain/errors.js";
 import { localDynamoClient } from "../local/dynalite.js";
 
 describe("DynamoDB store when the table cannot be reached", () => {

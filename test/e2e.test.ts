@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { ROOT } from "../scripts/bundle.js";
+import { ROOT } from "../bundle/bundler.js";
 import { spawnLocalRuntime, type SpawnedRuntime } from "./helpers/local-runtime.js";
 
 const run = promisify(execFile);

@@ -1,13 +1,8 @@
 import { expect } from "chai";
-import {
-  InvalidGrantError,
-  InvalidRequestError,
-  InvalidTokenError,
-  TemporarilyUnavailableError,
-  TooManyAttemptsError,
-  UserExistsError,
-} from "../handlers/lib/errors.js";
-import { cookie, errorResponse, httpHandler, jsonBody, MAX_BODY_BYTES, type HttpEvent } from "../handlers/lib/http.js";
+import { InvalidGrantError, InvalidRequestError, InvalidTokenError, TemporarilyUnavailableError, TooManyAttemptsError, UserExistsError } from "../handlers/lib/domain/errors.js";
+import { cookie, type HttpEvent } from "../handlers/lib/http/event.js";
+import { errorResponse, httpHandler } from "../handlers/lib/http/error-response.js";
+import { jsonBody, MAX_BODY_BYTES } from "../handlers/lib/http/json-body.js";
 import { recordingLogger } from "./helpers/config.js";
 
 const event = (body?: string, extra: Partial<HttpEvent> = {}): HttpEvent => ({

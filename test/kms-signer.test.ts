@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { GetPublicKeyCommand, SignCommand } from "@aws-sdk/client-kms";
 import { createPublicKey, sign, verify, type KeyObject } from "node:crypto";
-import { issueAccessToken } from "../handlers/lib/access-token.js";
-import { TemporarilyUnavailableError } from "../handlers/lib/errors.js";
-import { spkiOf, verificationKey } from "../handlers/lib/keys.js";
-import { derToJose, kmsSigner, type KmsSend } from "../handlers/lib/kms-signer.js";
-import { verifyAccessToken } from "../handlers/lib/verify-access-token.js";
+import { issueAccessToken } from "../handlers/lib/domain/access-token.js";
+import { TemporarilyUnavailableError } from "../handlers/lib/domain/errors.js";
+import { spkiOf, verificationKey } from "../handlers/lib/domain/keys.js";
+import { derToJose, kmsSigner, type KmsSend } from "../handlers/lib/adapters/kms-signer.js";
+import { verifyAccessToken } from "../handlers/lib/domain/verify-access-token.js";
 import { testConfig } from "./helpers/config.js";
 import { p256 } from "./helpers/keys.js";
 

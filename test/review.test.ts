@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { functions } from "../handlers/functions.js";
 import { routes } from "../handlers/routes.js";
-import { ROOT } from "../scripts/bundle.js";
+import { ROOT } from "../bundle/bundler.js";
 import { renderReview, reviewEnvironment } from "../scripts/review.js";
 import { removeSynth, synthAll } from "./helpers/synth.js";
 

@@ -3,13 +3,13 @@
  * writes, concurrency, rotation and reuse detection, with an injected clock.
  */
 import { expect } from "chai";
-import { authenticate, profile, register } from "../handlers/lib/accounts.js";
-import { InvalidGrantError, InvalidTokenError, UserExistsError } from "../handlers/lib/errors.js";
-import { argon2idHasher } from "../handlers/lib/passwords.js";
-import { parseRefreshToken } from "../handlers/lib/refresh-token.js";
-import { endSession, refreshSession, startSession } from "../handlers/lib/sessions.js";
-import type { AuthStore } from "../handlers/lib/store.js";
-import { verifyAccessToken } from "../handlers/lib/verify-access-token.js";
+import { authenticate, profile, register } from "../handlers/lib/domain/accounts.js";
+import { InvalidGrantError, InvalidTokenError, UserExistsError } from "../handlers/lib/domain/errors.js";
+import { argon2idHasher } from "../handlers/lib/adapters/argon2-hasher.js";
+import { parseRefreshToken } from "../handlers/lib/domain/refresh-token.js";
+import { endSession, refreshSession, startSession } from "../handlers/lib/domain/sessions.js";
+import type { AuthStore } from "../handlers/lib/domain/store.js";
+import { verifyAccessToken } from "../handlers/lib/domain/verify-access-token.js";
 import { manualClock, recordingLogger, testConfig } from "./helpers/config.js";
 import { localTable } from "./helpers/dynalite.js";
 import { p256 } from "./helpers/keys.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../scripts/bundle.js";
+import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 
 const read = (name: string) => readFileSync(join(ROOT, ".github", "workflows", name), "utf8");

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { bundleAll, ROOT, type BundleResult, type BundleTarget } from "../../scripts/bundle.js";
+import { bundleAll, ROOT, type BundleResult, type BundleTarget } from "../../bundle/bundler.js";
 
 const built = new Map<BundleTarget, Promise<BundleResult[]>>();
 const dirs: string[] = [];

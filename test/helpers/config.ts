@@ -1,5 +1,6 @@
-import type { Config } from "../../handlers/lib/config.js";
-import { createLogger, type Logger } from "../../handlers/lib/logger.js";
+import type { Config } from "../../handlers/lib/domain/config.js";
+import { createLogger } from "../../handlers/lib/runtime/logger.js";
+import { type Logger } from "../../handlers/lib/domain/logger.js";
 
 export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   issuer: "https://auth.test",

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { dynamoStore } from "../../handlers/lib/dynamo-store.js";
-import type { AuthStore } from "../../handlers/lib/store.js";
+import { dynamoStore } from "../../handlers/lib/adapters/dynamo-store.js";
+import type { AuthStore } from "../../handlers/lib/domain/store.js";
 import { ensureTable, localDynamoClient, startDynalite } from "../../local/dynalite.js";
 
 /**

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
-import { localSigner } from "../../handlers/lib/local-signer.js";
-import { verificationKey } from "../../handlers/lib/keys.js";
+import { localSigner } from "../../handlers/lib/adapters/local-signer.js";
+import { verificationKey } from "../../handlers/lib/domain/keys.js";
 
 /** A fresh real P-256 key pair with its signer and verification key. */
 export function p256() {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { ROOT } from "../../scripts/bundle.js";
+import { ROOT } from "../../bundle/bundler.js";
 
 export interface SpawnedRuntime {
   url: string;

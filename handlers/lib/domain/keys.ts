@@ -1,6 +1,4 @@
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
-import type { Env } from "./config.js";
-import { ConfigError } from "./errors.js";
 
 /** JOSE algorithms this service signs and verifies with. RS256 will join for API Gateway's JWT authorizer. */
 export type JoseAlg = "ES256";
@@ -59,23 +57,3 @@ export function keyFromSpki(base64Der: string): KeyObject {
 
 export const spkiOf = (key: KeyObject): string =>
   key.export({ format: "der", type: "spki" }).toString("base64");
-
-/**
- * Reads `JWT_PUBLIC_KEYS`: comma-separated base64 DER SPKI public keys, every key the
- * environment accepts (rotation keeps the old one listed until its tokens expire).
- */
-export function loadVerificationKeys(env: Env): VerificationKey[] {
-  const raw = env.JWT_PUBLIC_KEYS?.trim();
-  if (!raw) throw new ConfigError("JWT_PUBLIC_KEYS", "is required");
-  return raw
-    .split(",")
-    .map((item) => item.trim())
-    .filter(Boolean)
-    .map((item, index) => {
-      try {
-        return verificationKey(keyFromSpki(item));
-      } catch (error) {
-        throw new ConfigError("JWT_PUBLIC_KEYS", `entry ${index + 1} is not a supported base64 DER public key (${(error as Error).message})`);
-      }
-    });
-}

@@ -1,17 +1,6 @@
 import { randomBytes } from "node:crypto";
 import argon2 from "argon2";
-
-/** Port: how the domain hashes and checks passwords. */
-export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  /** Never throws for a wrong password or a malformed hash: it answers false. */
-  verify(hash: string, password: string): Promise<boolean>;
-  /**
-   * Spends the same time as a real verify, for unknown accounts, so a response's
-   * timing does not reveal whether an email is registered.
-   */
-  verifyDummy(password: string): Promise<void>;
-}
+import type { PasswordHasher } from "../domain/passwords.js";
 
 /** OWASP Password Storage Cheat Sheet minimum for argon2id: m=19 MiB, t=2, p=1. */
 export const ARGON2ID_PARAMS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

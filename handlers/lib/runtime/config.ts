@@ -1,23 +1,11 @@
-import { ConfigError } from "./errors.js";
+import type { Config } from "../domain/config.js";
+import { ConfigError } from "../domain/errors.js";
 
 /**
- * Configuration read once per cold start from environment variables.
+ * Reads the configuration once per cold start from environment variables.
  * Every variable is validated up front so a bad deployment fails at start with the
  * variable's name, not at the first request that happens to need it.
  */
-export interface Config {
-  /** `iss` of every access token, and what the authorizer requires. */
-  issuer: string;
-  /** Tenants this deployment serves; a token's `aud` must be one of them. */
-  tenants: readonly string[];
-  defaultTenant: string;
-  accessTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number;
-  passwordMinLength: number;
-  /** Leeway for `exp`/`nbf` checks; DESIGN.md caps it at 60 s. */
-  clockToleranceSeconds: number;
-}
-
 /** Tenant names are part of item keys (`USER#<tenant>#<email>`), so `#` and spaces are out. */
 const TENANT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 

@@ -1,5 +1,5 @@
-import { json, noContent, type HttpResult } from "./http.js";
-import type { TokenSet } from "./sessions.js";
+import { json, noContent, type HttpResult } from "./event.js";
+import type { TokenSet } from "../domain/sessions.js";
 
 export const REFRESH_COOKIE = "refresh_token";
 

@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { verificationKey } from "./keys.js";
-import type { Signer } from "./signer.js";
+import { verificationKey } from "../domain/keys.js";
+import type { Signer } from "../domain/signer.js";
 
 /** Signs with a P-256 private key held in memory: the local runtime's stand-in for KMS. */
 export function localSigner(privateKey: KeyObject): Signer {

@@ -2,14 +2,7 @@ import { issueAccessToken, type Subject } from "./access-token.js";
 import { toEpochSeconds } from "./clock.js";
 import type { Deps } from "./deps.js";
 import { InvalidGrantError } from "./errors.js";
-import {
-  formatRefreshToken,
-  hashSecret,
-  newSecret,
-  newSessionId,
-  parseRefreshToken,
-  sameHash,
-} from "./refresh-token.js";
+import { formatRefreshToken, hashSecret, newSecret, newSessionId, parseRefreshToken, sameHash } from "./refresh-token.js";
 import type { UserRecord } from "./store.js";
 
 /** What login and refresh return: an access token and the session's new refresh token. */

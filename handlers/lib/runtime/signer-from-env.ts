@@ -1,9 +1,9 @@
 import { KMSClient } from "@aws-sdk/client-kms";
 import { optional, type Env } from "./config.js";
-import { ConfigError } from "./errors.js";
-import { kmsSigner } from "./kms-signer.js";
-import { loadOrCreateKeyFile, localSigner } from "./local-signer.js";
-import type { Signer } from "./signer.js";
+import { ConfigError } from "../domain/errors.js";
+import { kmsSigner } from "../adapters/kms-signer.js";
+import { loadOrCreateKeyFile, localSigner } from "../adapters/local-signer.js";
+import type { Signer } from "../domain/signer.js";
 
 /**
  * Chooses the signer once per cold start: KMS when `SIGNING_KEY_ID` is set (AWS), a local

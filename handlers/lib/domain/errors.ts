@@ -1,6 +1,6 @@
 /**
  * Domain errors. Each carries the OAuth 2.0 error code (RFC 6749 §5.2) and HTTP status
- * it maps to; `http-response.ts` turns them into responses in one place. Callers branch on
+ * it maps to; `http/error-response.ts` turns them into responses in one place. Callers branch on
  * the class or `code`, never on message text. `description` is safe to show a client;
  * `cause` is for the log only.
  */

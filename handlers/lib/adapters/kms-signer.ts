@@ -1,7 +1,7 @@
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from "@aws-sdk/client-kms";
-import { TemporarilyUnavailableError } from "./errors.js";
-import { keyFromSpki, verificationKey } from "./keys.js";
-import type { Signer } from "./signer.js";
+import { TemporarilyUnavailableError } from "../domain/errors.js";
+import { keyFromSpki, verificationKey } from "../domain/keys.js";
+import type { Signer } from "../domain/signer.js";
 
 /** The part of the KMS client the signer uses: tests pass a fake that signs with a real key. */
 export type KmsSend = Pick<KMSClient, "send">;

@@ -1,6 +1,6 @@
-import type { AccessClaims } from "./access-token.js";
-import { InvalidTokenError } from "./errors.js";
-import type { HttpEvent } from "./http.js";
+import type { AccessClaims } from "../domain/access-token.js";
+import { InvalidTokenError } from "../domain/errors.js";
+import type { HttpEvent } from "./event.js";
 
 /**
  * What the authorizer hands to protected functions (API Gateway puts it at

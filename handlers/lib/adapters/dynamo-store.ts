@@ -6,8 +6,8 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { TemporarilyUnavailableError, UserExistsError } from "./errors.js";
-import type { AuthStore, SessionRecord, UserRecord } from "./store.js";
+import { TemporarilyUnavailableError, UserExistsError } from "../domain/errors.js";
+import type { AuthStore, SessionRecord, UserRecord } from "../domain/store.js";
 import { keys, TABLE } from "./table-definition.js";
 
 type Item = Record<string, AttributeValue>;

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { required, type Env } from "./config.js";
-import { dynamoStore } from "./dynamo-store.js";
-import type { AuthStore } from "./store.js";
+import { dynamoStore } from "../adapters/dynamo-store.js";
+import type { AuthStore } from "../domain/store.js";
 
 /**
  * The DynamoDB-backed store, created once per cold start. The SDK reads region,

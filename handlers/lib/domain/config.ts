@@ -1,0 +1,16 @@
+/**
+ * The configuration the domain reads. `runtime/config.ts` builds it once per cold start
+ * from environment variables, validating every value up front.
+ */
+export interface Config {
+  /** `iss` of every access token, and what the authorizer requires. */
+  issuer: string;
+  /** Tenants this deployment serves; a token's `aud` must be one of them. */
+  tenants: readonly string[];
+  defaultTenant: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  passwordMinLength: number;
+  /** Leeway for `exp`/`nbf` checks; DESIGN.md caps it at 60 s. */
+  clockToleranceSeconds: number;
+}

@@ -1,0 +1,48 @@
+/**
+ * The parts of an API Gateway HTTP API (v2, payload format 2.0) event this service reads.
+ * Declared here rather than imported from AWS types so domain and tests stay AWS-free.
+ */
+export interface HttpEvent {
+  headers?: Record<string, string | undefined>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+  requestContext: {
+    requestId: string;
+    http: { method: string; path: string; sourceIp?: string };
+    authorizer?: { lambda?: Record<string, unknown> };
+  };
+}
+
+export interface HttpResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body?: string;
+  cookies?: string[];
+}
+
+const BASE_HEADERS = {
+  "content-type": "application/json",
+  // Auth responses carry tokens or account data: never cache them (RFC 6749 §5.1).
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode, headers: { ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+export const noContent = (cookies?: string[]): HttpResult => ({
+  statusCode: 204,
+  headers: { "cache-control": "no-store" },
+  ...(cookies ? { cookies } : {}),
+});
+
+/** Reads a cookie from the v2 `cookies` array (API Gateway splits the Cookie header into it). */
+export function cookie(event: HttpEvent, name: string): string | undefined {
+  for (const entry of event.cookies ?? []) {
+    const index = entry.indexOf("=");
+    if (index > 0 && entry.slice(0, index).trim() === name) return entry.slice(index + 1).trim();
+  }
+  return undefined;
+}
