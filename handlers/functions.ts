@@ -18,6 +18,8 @@ export interface FunctionSpec {
   tableActions: readonly string[];
   /** KMS actions on the signing key. */
   keyActions: readonly string[];
+  /** KMS actions on the refresh-token (HMAC) key. */
+  refreshKeyActions: readonly string[];
   /** Needs the public keys (verification or publishing). */
   publicKeys: boolean;
 }
@@ -28,14 +30,15 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
   argon2: false,
   tableActions: [],
   keyActions: [],
+  refreshKeyActions: [],
   publicKeys: false,
   ...rest,
 });
 
 export const functions: readonly FunctionSpec[] = [
   spec("register", { argon2: true, tableActions: ["dynamodb:PutItem"] }),
-  spec("login", { argon2: true, tableActions: ["dynamodb:GetItem", "dynamodb:PutItem"], keyActions: ["kms:Sign"] }),
-  spec("refresh", { tableActions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keyActions: ["kms:Sign"] }),
+  spec("login", { argon2: true, tableActions: ["dynamodb:GetItem", "dynamodb:PutItem"], keyActions: ["kms:Sign"], refreshKeyActions: ["kms:GenerateMac"] }),
+  spec("refresh", { tableActions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keyActions: ["kms:Sign"], refreshKeyActions: ["kms:GenerateMac"] }),
   spec("logout", { tableActions: ["dynamodb:UpdateItem"] }),
   spec("me", { tableActions: ["dynamodb:GetItem"] }),
   spec("jwks", { publicKeys: true }),

@@ -8,6 +8,7 @@ import { httpHandler } from "./lib/http/error-response.js";
 import { jsonBody } from "./lib/http/json-body.js";
 import { createLogger } from "./lib/runtime/logger.js";
 import { refreshSession } from "./lib/domain/sessions.js";
+import { macKeyFromEnv } from "./lib/runtime/mac-key-from-env.js";
 import { signerFromEnv } from "./lib/runtime/signer-from-env.js";
 import { storeFromEnv } from "./lib/runtime/store-from-env.js";
 import { REFRESH_COOKIE, tokenResponse } from "./lib/http/token-response.js";
@@ -16,11 +17,13 @@ const config = loadConfig(process.env);
 const logger = createLogger("refresh", process.env.LOG_LEVEL);
 const store = storeFromEnv(process.env);
 const signer = signerFromEnv(process.env);
+const refreshKey = macKeyFromEnv(process.env);
 
 export const handler = httpHandler(logger, async (event) => {
   const tokens = await refreshSession(presentedToken(event), {
     store,
     signer: await signer(),
+    refreshKey,
     config,
     clock: systemClock,
     logger,

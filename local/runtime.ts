@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadOrCreateMacKeyFile } from "../handlers/lib/adapters/local-mac-key.js";
 import { loadOrCreateKeyFile } from "../handlers/lib/adapters/local-signer.js";
 import { spkiOf } from "../handlers/lib/domain/keys.js";
 import { AUTHORIZER, routes } from "../handlers/routes.js";
@@ -52,6 +53,9 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
 
   const keyFile = join(dataDir, "signing-key.pem");
   const publicKey = createPublicKey(loadOrCreateKeyFile(keyFile));
+  // The local twin of the KMS HMAC key that refresh tokens are MACs under.
+  const refreshKeyFile = join(dataDir, "refresh-token-key");
+  loadOrCreateMacKeyFile(refreshKeyFile);
 
   const loaded: Record<string, LambdaHandler> = {};
   const gateway = createGateway({
@@ -81,6 +85,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     ISSUER: env.ISSUER ?? url,
     TENANTS: env.TENANTS ?? "default",
     LOCAL_SIGNING_KEY_FILE: keyFile,
+    LOCAL_REFRESH_TOKEN_KEY_FILE: refreshKeyFile,
     JWT_PUBLIC_KEYS: spkiOf(publicKey),
     LOG_LEVEL: env.LOG_LEVEL ?? "warn",
     NODE_ENV: env.NODE_ENV ?? "development",

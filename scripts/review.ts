@@ -31,7 +31,10 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
     if (!block) return `${type}.${id}`;
     const kinds: Record<string, string> = {
       aws_dynamodb_table: `table ${block.name}`,
-      aws_kms_key: `signing key (${all("aws_kms_alias").map(([, a]) => a.name).join(", ")})`,
+      aws_kms_key: `${block.key_usage === "SIGN_VERIFY" ? "signing" : "refresh-token"} key (${all("aws_kms_alias")
+        .filter(([, a]) => referencedId("aws_kms_key", a.target_key_id) === id)
+        .map(([, a]) => a.name)
+        .join(", ")})`,
       aws_cloudwatch_log_group: `log group ${block.name}`,
       aws_lambda_function: `function ${block.function_name}`,
       aws_apigatewayv2_api: `API ${block.name}`,

@@ -88,15 +88,20 @@ expect_status 200
 REFRESH2=$(field refresh_token)
 [ -n "$REFRESH2" ] && [ "$REFRESH2" != "$REFRESH" ] || fail "refresh token did not rotate"
 ok "body token -> new pair"
+# Within the grace window (default 10 s) the token just replaced gets the current one: tabs converge.
+request POST /auth/refresh "{\"refresh_token\":\"$REFRESH\"}"
+expect_status 200
+[ "$(field refresh_token)" = "$REFRESH2" ] || fail "a refresh within the grace window did not converge on the current token"
+ok "token just replaced, within the grace window -> the current token, still signed in"
 request POST /auth/refresh "" -H "Cookie: refresh_token=$REFRESH2"
 expect_status 200
 REFRESH3=$(field refresh_token)
 ok "cookie token -> new pair"
 request POST /auth/refresh "{\"refresh_token\":\"$REFRESH\"}"
 expect_error 401 invalid_grant
+ok "a token two generations old -> 401 invalid_grant (reuse)"
 request POST /auth/refresh "{\"refresh_token\":\"$REFRESH2\"}"
 expect_error 401 invalid_grant
-ok "rotated token again -> 401 invalid_grant (reuse)"
 request POST /auth/refresh "{\"refresh_token\":\"$REFRESH3\"}"
 expect_error 401 invalid_grant
 ok "reuse revoked the session: newest token refused too"

@@ -21,6 +21,7 @@ export interface AuthFunctionProps {
   environment: Record<string, string>;
   tableArn: string;
   keyArn: string;
+  refreshKeyArn: string;
 }
 
 /** Lambda runtime: nodejs22.x on Graviton (arm64), matching the argon2 prebuild in the zip. */
@@ -57,6 +58,9 @@ export class AuthFunction extends Construct {
     ];
     if (spec.tableActions.length) statement.push({ sid: "Table", effect: "Allow", actions: [...spec.tableActions], resources: [props.tableArn] });
     if (spec.keyActions.length) statement.push({ sid: "SigningKey", effect: "Allow", actions: [...spec.keyActions], resources: [props.keyArn] });
+    if (spec.refreshKeyActions.length) {
+      statement.push({ sid: "RefreshTokenKey", effect: "Allow", actions: [...spec.refreshKeyActions], resources: [props.refreshKeyArn] });
+    }
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", { statement });
     new IamRolePolicy(this, "policy", { name: `${name}-least-privilege`, role: this.role.id, policy: permissions.json });
 

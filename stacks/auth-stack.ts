@@ -6,6 +6,7 @@ import { AUTHORIZER, routes } from "../handlers/routes.js";
 import { AuthFunction } from "./auth-function.js";
 import { configureBackend } from "./backend.js";
 import { HttpApi } from "./http-api.js";
+import { RefreshTokenKey } from "./refresh-token-key.js";
 import { SigningKey } from "./signing-key.js";
 import { UserTable } from "./user-table.js";
 import { defineVariables } from "./variables.js";
@@ -37,6 +38,7 @@ export class AuthStack extends TerraformStack {
 
     const table = new UserTable(this, "users", { name: `${prefix}-users`, deletionProtection: vars.deletionProtection.booleanValue }).table;
     const key = new SigningKey(this, "signing", { name: prefix });
+    const refreshKey = new RefreshTokenKey(this, "refresh-tokens", { name: prefix }).key;
     const api = new HttpApi(this, "http", {
       name: prefix,
       corsAllowedOrigins: vars.corsAllowedOrigins.listValue,
@@ -56,6 +58,7 @@ export class AuthStack extends TerraformStack {
       DEFAULT_TENANT: vars.defaultTenant.stringValue,
       ACCESS_TOKEN_TTL_SECONDS: vars.accessTokenTtlSeconds.stringValue,
       REFRESH_TOKEN_TTL_SECONDS: vars.refreshTokenTtlSeconds.stringValue,
+      REFRESH_REUSE_GRACE_SECONDS: vars.refreshReuseGraceSeconds.stringValue,
       PASSWORD_MIN_LENGTH: vars.passwordMinLength.stringValue,
     };
     const deployed = {} as Record<FunctionName, AuthFunction>;
@@ -68,10 +71,12 @@ export class AuthStack extends TerraformStack {
         logRetentionDays: vars.logRetentionDays.numberValue,
         tableArn: table.arn,
         keyArn: key.key.arn,
+        refreshKeyArn: refreshKey.arn,
         environment: {
           ...shared,
           ...(spec.tableActions.length ? { TABLE_NAME: table.name } : {}),
           ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
+          ...(spec.refreshKeyActions.length ? { REFRESH_TOKEN_KEY_ID: refreshKey.arn } : {}),
           ...(spec.publicKeys
             ? { JWT_PUBLIC_KEYS: Fn.join(",", Fn.concat([[key.publicKey], vars.previousPublicKeys.listValue])) }
             : {}),

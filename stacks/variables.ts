@@ -34,6 +34,13 @@ export function defineVariables(scope: Construct) {
     issuer: variable("issuer", "string", "The iss claim of access tokens. Empty: the API's own URL.", ""),
     accessTokenTtlSeconds: variable("access_token_ttl_seconds", "number", "Access token lifetime in seconds (60..86400).", 900, range("access_token_ttl_seconds", 60, 86_400)),
     refreshTokenTtlSeconds: variable("refresh_token_ttl_seconds", "number", "Session (refresh token) lifetime from login, in seconds.", 2_592_000, range("refresh_token_ttl_seconds", 300, 31_536_000)),
+    refreshReuseGraceSeconds: variable(
+      "refresh_reuse_grace_seconds",
+      "number",
+      "Seconds during which the refresh token just replaced still gets the current one (concurrent refreshes); after that, presenting it revokes the session (0..60).",
+      10,
+      range("refresh_reuse_grace_seconds", 0, 60),
+    ),
     passwordMinLength: variable("password_min_length", "number", "Minimum password length on register (8..128).", 12, range("password_min_length", 8, 128)),
     authorizerCacheTtlSeconds: variable(
       "authorizer_cache_ttl_seconds",

@@ -25,6 +25,7 @@ describe("configuration", () => {
       defaultTenant: "default",
       accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 2_592_000,
+      refreshReuseGraceSeconds: 10,
       passwordMinLength: 12,
       clockToleranceSeconds: 60,
     });

@@ -21,14 +21,14 @@ import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/
  * The exact IAM actions each function may perform, written out here rather than derived
  * from handlers/functions.ts, so that widening a function's permissions fails this test.
  */
-const EXPECTED_ACTIONS: Record<string, { table: string[]; key: string[] }> = {
-  register: { table: ["dynamodb:PutItem"], key: [] },
-  login: { table: ["dynamodb:GetItem", "dynamodb:PutItem"], key: ["kms:Sign"] },
-  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], key: ["kms:Sign"] },
-  logout: { table: ["dynamodb:UpdateItem"], key: [] },
-  me: { table: ["dynamodb:GetItem"], key: [] },
-  jwks: { table: [], key: [] },
-  authorizer: { table: [], key: [] },
+const EXPECTED_ACTIONS: Record<string, { table: string[]; key: string[]; refreshKey: string[] }> = {
+  register: { table: ["dynamodb:PutItem"], key: [], refreshKey: [] },
+  login: { table: ["dynamodb:GetItem", "dynamodb:PutItem"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"] },
+  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"] },
+  logout: { table: ["dynamodb:UpdateItem"], key: [], refreshKey: [] },
+  me: { table: ["dynamodb:GetItem"], key: [], refreshKey: [] },
+  jwks: { table: [], key: [], refreshKey: [] },
+  authorizer: { table: [], key: [], refreshKey: [] },
 };
 
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
@@ -52,6 +52,7 @@ describe("infrastructure (synthesized Terraform)", function () {
       const s = () => stacks[env];
       const table = () => s().at("aws_dynamodb_table", "users/table");
       const key = () => s().at("aws_kms_key", "signing/key");
+      const refreshKey = () => s().at("aws_kms_key", "refresh-tokens/key");
       const api = () => s().at("aws_apigatewayv2_api", "http/api");
       const fn = (name: string) => s().at("aws_lambda_function", `${name}/function`);
       const policyOf = (name: string) => s().at("aws_iam_policy_document", `${name}/permissions`, "data");
@@ -197,6 +198,8 @@ describe("infrastructure (synthesized Terraform)", function () {
             expect(vars.TABLE_NAME, spec.name).to.equal(spec.tableActions.length ? tableName : undefined);
             expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? ref("aws_kms_key", key().id, "arn") : undefined);
             expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
+            expect(vars.REFRESH_TOKEN_KEY_ID, spec.name).to.equal(EXPECTED_ACTIONS[spec.name].refreshKey.length ? ref("aws_kms_key", refreshKey().id, "arn") : undefined);
+            expect(vars.REFRESH_REUSE_GRACE_SECONDS, spec.name).to.equal("${var.refresh_reuse_grace_seconds}");
             expect(vars.JWT_PUBLIC_KEYS, spec.name).to.equal(spec.publicKeys ? `\${join(",", concat([${publicKey.slice(2, -1)}], var.previous_public_keys))}` : undefined);
           }
         });
@@ -234,6 +237,9 @@ describe("infrastructure (synthesized Terraform)", function () {
               { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${ref("aws_cloudwatch_log_group", logs.id, "arn")}:*`] },
               ...(expected.table.length ? [{ sid: "Table", effect: "Allow", actions: expected.table, resources: [ref("aws_dynamodb_table", table().id, "arn")] }] : []),
               ...(expected.key.length ? [{ sid: "SigningKey", effect: "Allow", actions: expected.key, resources: [ref("aws_kms_key", key().id, "arn")] }] : []),
+              ...(expected.refreshKey.length
+                ? [{ sid: "RefreshTokenKey", effect: "Allow", actions: expected.refreshKey, resources: [ref("aws_kms_key", refreshKey().id, "arn")] }]
+                : []),
             ];
             expect(doc.statement).to.deep.equal(statements);
             const attached = s().at("aws_iam_role_policy", `${name}/policy`);
@@ -286,6 +292,20 @@ describe("infrastructure (synthesized Terraform)", function () {
           for (const st of policy.statement) expect(st.principals[0].identifiers[0]).to.match(/:root$/);
           const publicKey = s().at("aws_kms_public_key", "signing/public-key", "data");
           expect(publicKey.key_id).to.equal(ref("aws_kms_key", k.id, "arn"));
+        });
+
+        it("creates an HMAC_256 GENERATE_VERIFY_MAC key for refresh tokens, usable only for HMAC_SHA_256", () => {
+          const k = refreshKey();
+          expect(k).to.include({ customer_master_key_spec: "HMAC_256", key_usage: "GENERATE_VERIFY_MAC", deletion_window_in_days: 30 });
+          const alias = s().at("aws_kms_alias", "refresh-tokens/alias");
+          expect(alias).to.include({ name: `alias/auth-${env}-refresh-tokens`, target_key_id: ref("aws_kms_key", k.id, "key_id") });
+          const policy = s().at("aws_iam_policy_document", "refresh-tokens/policy", "data");
+          expect(k.policy).to.equal(dataRef("aws_iam_policy_document", policy.id, "json"));
+          expect(policy.statement.flatMap((st: any) => st.actions).filter((a: string) => a.includes("*"))).to.deep.equal([]);
+          const use = policy.statement.filter((st: any) => st.sid !== "KeyAdministrationThroughIam");
+          expect(use).to.have.length(1);
+          expect(use[0].actions).to.deep.equal(["kms:GenerateMac"]);
+          expect(use[0].condition).to.deep.equal([{ test: "StringEquals", variable: "kms:MacAlgorithm", values: ["HMAC_SHA_256"] }]);
         });
       });
 

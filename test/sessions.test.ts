@@ -2,7 +2,11 @@
  * Accounts and sessions against a real DynamoDB API (dynalite on 127.0.0.1): conditional
  * writes, concurrency, rotation and reuse detection, with an injected clock.
  */
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import { localMacKey } from "../handlers/lib/adapters/local-mac-key.js";
+import type { Config } from "../handlers/lib/domain/config.js";
 import { authenticate, profile, register } from "../handlers/lib/domain/accounts.js";
 import { InvalidGrantError, InvalidTokenError, UserExistsError } from "../handlers/lib/domain/errors.js";
 import { argon2idHasher } from "../handlers/lib/adapters/argon2-hasher.js";
@@ -30,7 +34,10 @@ describe("accounts and sessions on dynalite", function () {
   });
   after(() => table?.close());
 
-  const depsAt = (clock = manualClock()) => ({ store, hasher, signer: key.signer, config, clock, logger: recordingLogger() });
+  const refreshKey = localMacKey(randomBytes(32));
+  const depsAt = (clock = manualClock(), overrides: Partial<Config> = {}) => ({
+    store, hasher, signer: key.signer, refreshKey, config: { ...config, ...overrides }, clock, logger: recordingLogger(),
+  });
   const grantRefused = async (promise: Promise<unknown>) => {
     const error = await promise.then(() => undefined, (e) => e);
     expect(error, "expected invalid_grant").to.be.instanceOf(InvalidGrantError);
@@ -91,50 +98,137 @@ describe("accounts and sessions on dynalite", function () {
     });
   });
 
-  describe("refresh rotation", () => {
-    const login = async (clock = manualClock()) => {
+  describe("refresh rotation (RFC 9700 §4.14.2)", () => {
+    const login = async (clock = manualClock(), overrides: Partial<Config> = {}) => {
       const c = credentials();
       const user = await register(c, depsAt(clock));
-      return { user, tokens: await startSession(user, depsAt(clock)), clock };
+      return { user, tokens: await startSession(user, depsAt(clock, overrides)), clock };
+    };
+    const sidOf = (token: string) => parseRefreshToken(token)!.sid;
+    const generationOf = (token: string) => parseRefreshToken(token)!.generation;
+    /** Rotates `times` times, one second apart; returns every refresh token, oldest first. */
+    const rotations = async (first: string, times: number, clock: ReturnType<typeof manualClock>) => {
+      const chain = [first];
+      for (let i = 0; i < times; i++) {
+        clock.advance(1_000);
+        chain.push((await refreshSession(chain.at(-1)!, depsAt(clock))).refreshToken);
+      }
+      return chain;
     };
 
-    it("rotates: a new refresh token and an access token for the same session", async () => {
+    it("rotates: the next generation of the same session, and an access token for it", async () => {
       const { tokens, clock, user } = await login();
       clock.advance(60_000);
       const next = await refreshSession(tokens.refreshToken, depsAt(clock));
-      const sid = parseRefreshToken(tokens.refreshToken)!.sid;
-      expect(parseRefreshToken(next.refreshToken)!.sid).to.equal(sid);
-      expect(next.refreshToken).not.to.equal(tokens.refreshToken);
+      const sid = sidOf(tokens.refreshToken);
+      expect(sidOf(next.refreshToken)).to.equal(sid);
+      expect([generationOf(tokens.refreshToken), generationOf(next.refreshToken)]).to.deep.equal([0, 1]);
       const claims = verifyAccessToken(next.accessToken, { keys: [key.verification], issuer: config.issuer, audiences: config.tenants, clockToleranceSeconds: 0, now: clock() });
       expect(claims).to.include({ sub: user.userId, sid });
       expect(next.refreshExpiresIn).to.equal(config.refreshTokenTtlSeconds - 60);
-      const session = await store.getSession(sid);
-      expect(session).to.include({ generation: 1, revoked: false });
-      expect(JSON.stringify(session)).not.to.include(parseRefreshToken(next.refreshToken)!.secret);
+      expect(await store.getSession(sid)).to.include({ generation: 1, revoked: false, rotatedAt: clock() });
     });
 
-    it("treats a replayed token as theft: the session is revoked, newest token included", async () => {
+    it("stores no usable secret: nothing in the raw item refreshes, and no token or mac appears in it", async () => {
       const { tokens, clock } = await login();
-      const deps = depsAt(clock);
-      const second = await refreshSession(tokens.refreshToken, deps);
-      clock.advance(1);
-      await grantRefused(refreshSession(tokens.refreshToken, deps));
-      expect((await store.getSession(parseRefreshToken(second.refreshToken)!.sid))!.revoked).to.equal(true);
-      await grantRefused(refreshSession(second.refreshToken, deps));
-      expect(deps.logger.lines.join()).to.include("refresh token reuse");
-      expect(deps.logger.lines.join()).not.to.include(parseRefreshToken(tokens.refreshToken)!.secret);
+      const [, current] = await rotations(tokens.refreshToken, 1, clock);
+      const sid = sidOf(current);
+      const { Item } = await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `SESSION#${sid}` }, sk: { S: "SESSION" } } }));
+      const dump = JSON.stringify(Item);
+      for (const token of [tokens.refreshToken, current]) {
+        expect(dump).not.to.include(parseRefreshToken(token)!.mac);
+      }
+      // Everything the dump holds, tried as the token's mac: refused, and the session lives on.
+      const values = Object.values(Item!).map((v) => String(Object.values(v)[0]));
+      for (const value of values) {
+        await grantRefused(refreshSession(`${sid}.1.${Buffer.from(value).toString("base64url").padEnd(43, "A").slice(0, 43)}`, depsAt(clock)));
+      }
+      expect((await refreshSession(current, depsAt(clock))).refreshToken).to.be.a("string");
     });
 
-    it("lets exactly one of 10 concurrent refreshes with one token win, and the winner's token works", async () => {
+    it("within the grace window, the token just replaced gets the current one and the session lives on", async () => {
       const { tokens, clock } = await login();
-      const results = await Promise.allSettled(Array.from({ length: 10 }, () => refreshSession(tokens.refreshToken, depsAt(clock))));
+      clock.advance(1_000);
+      const winner = await refreshSession(tokens.refreshToken, depsAt(clock));
+      clock.advance(config.refreshReuseGraceSeconds * 1000 - 1);
+      const late = await refreshSession(tokens.refreshToken, depsAt(clock));
+      expect(late.refreshToken, "converges on the current token").to.equal(winner.refreshToken);
+      expect(late.accessToken).not.to.equal(winner.accessToken);
+      expect(await store.getSession(sidOf(tokens.refreshToken))).to.include({ generation: 1, revoked: false });
+      // Both clients (cookie and body alike) now hold a working token.
+      const after = await refreshSession(winner.refreshToken, depsAt(clock));
+      expect(generationOf(after.refreshToken)).to.equal(2);
+    });
+
+    for (const [label, rotate, wait] of [
+      ["generation g-1 after the window", 1, config.refreshReuseGraceSeconds * 1000],
+      ["generation g-2", 2, 0],
+      ["generation g-5", 5, 0],
+    ] as const) {
+      it(`revokes the whole session on reuse of ${label}`, async () => {
+        const { tokens, clock } = await login();
+        const chain = await rotations(tokens.refreshToken, rotate, clock);
+        clock.advance(wait);
+        const deps = depsAt(clock);
+        await grantRefused(refreshSession(chain[0], deps));
+        expect((await store.getSession(sidOf(chain[0])))!.revoked).to.equal(true);
+        await grantRefused(refreshSession(chain.at(-1)!, depsAt(clock)));
+        const warning = JSON.parse(deps.logger.lines.find((l) => l.includes("refresh token reuse"))!);
+        expect(warning).to.include({ level: "warn", sid: sidOf(chain[0]), presentedGeneration: 0, currentGeneration: rotate });
+        expect(deps.logger.lines.join()).not.to.include(parseRefreshToken(chain[0])!.mac);
+      });
+    }
+
+    it("a thief's five quick rotations are caught by the victim's stale token", async () => {
+      const { tokens, clock } = await login();
+      const stolen = tokens.refreshToken;
+      let thief = stolen;
+      for (let i = 0; i < 5; i++) thief = (await refreshSession(thief, depsAt(clock))).refreshToken;
+      clock.advance(60_000);
+      await grantRefused(refreshSession(stolen, depsAt(clock)));
+      await grantRefused(refreshSession(thief, depsAt(clock)));
+      expect((await store.getSession(sidOf(stolen)))!.revoked).to.equal(true);
+    });
+
+    it("a forged mac with a real sid revokes nothing, for any generation", async () => {
+      const { tokens, clock } = await login();
+      const [, current] = await rotations(tokens.refreshToken, 1, clock);
+      const sid = sidOf(current);
+      for (const generation of [0, 1, 2, 99]) {
+        await grantRefused(refreshSession(`${sid}.${generation}.${randomBytes(32).toString("base64url")}`, depsAt(clock)));
+      }
+      // A genuine mac for another session does not transfer.
+      const other = await login(clock);
+      await grantRefused(refreshSession(`${sid}.0.${parseRefreshToken(other.tokens.refreshToken)!.mac}`, depsAt(clock)));
+      expect(await store.getSession(sid)).to.include({ revoked: false, generation: 1 });
+      expect(generationOf((await refreshSession(current, depsAt(clock))).refreshToken)).to.equal(2);
+    });
+
+    it("50 rounds of 8 concurrent refreshes with one token: all converge, one new generation, still signed in", async () => {
+      const { tokens, clock } = await login();
+      let token = tokens.refreshToken;
+      for (let round = 1; round <= 50; round++) {
+        clock.advance(60_000);
+        const results = await Promise.all(Array.from({ length: 8 }, () => refreshSession(token, depsAt(clock))));
+        const issued = new Set(results.map((r) => r.refreshToken));
+        expect(issued.size, `round ${round}: one token for all`).to.equal(1);
+        token = results[0].refreshToken;
+        expect(generationOf(token), `round ${round}`).to.equal(round);
+        expect(await store.getSession(sidOf(token)), `round ${round}`).to.include({ generation: round, revoked: false });
+      }
+    });
+
+    it("with no grace window, one of 8 concurrent refreshes wins and the others are refused without revoking", async () => {
+      const strict = { refreshReuseGraceSeconds: 0 };
+      const { tokens, clock } = await login(manualClock(), strict);
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => refreshSession(tokens.refreshToken, depsAt(clock, strict))));
       const won = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof refreshSession>>> => r.status === "fulfilled");
       expect(won).to.have.length(1);
       for (const r of results) if (r.status === "rejected") expect(r.reason).to.be.instanceOf(InvalidGrantError);
-      const session = await store.getSession(parseRefreshToken(tokens.refreshToken)!.sid);
-      expect(session).to.include({ generation: 1, revoked: false });
-      const third = await refreshSession(won[0].value.refreshToken, depsAt(clock));
-      expect(third.refreshToken).to.be.a("string");
+      expect(await store.getSession(sidOf(tokens.refreshToken))).to.include({ generation: 1, revoked: false });
+      clock.advance(1);
+      await grantRefused(refreshSession(tokens.refreshToken, depsAt(clock, strict)));
+      expect((await store.getSession(sidOf(tokens.refreshToken)))!.revoked, "a later replay is reuse").to.equal(true);
     });
 
     it("refuses an expired session (checked in code: DynamoDB TTL deletion lags)", async () => {
@@ -152,10 +246,11 @@ describe("accounts and sessions on dynalite", function () {
       await grantRefused(refreshSession(next.refreshToken, depsAt(clock)));
     });
 
-    it("refuses malformed, unknown and wrong-secret tokens without revoking", async () => {
+    it("refuses malformed and unknown tokens without revoking", async () => {
       const { tokens, clock } = await login();
-      const { sid } = parseRefreshToken(tokens.refreshToken)!;
-      for (const bad of ["", "nodot", "a.b.c", `${sid}.`, `.${"x".repeat(43)}`, `${sid}.${"A".repeat(43)}`, `unknown.${"A".repeat(43)}`, `${sid}.${"é".repeat(10)}`, "x".repeat(500)]) {
+      const { sid, mac } = parseRefreshToken(tokens.refreshToken)!;
+      for (const bad of ["", "nodot", "a.b.c", `${sid}.0`, `${sid}.0.`, `${sid}..${mac}`, `${sid}.00.${mac}`, `${sid}.-1.${mac}`, `${sid}.1e3.${mac}`,
+        `${sid}.0.${mac}.x`, `${"A".repeat(22)}.0.${mac}`, `${sid}.0.${"é".repeat(43)}`, "x".repeat(500)]) {
         await grantRefused(refreshSession(bad, depsAt(clock)));
       }
       expect((await store.getSession(sid))!.revoked).to.equal(false);
@@ -164,7 +259,7 @@ describe("accounts and sessions on dynalite", function () {
 
     it("logout revokes: the session can no longer refresh; a second logout is harmless", async () => {
       const { tokens, clock } = await login();
-      const { sid } = parseRefreshToken(tokens.refreshToken)!;
+      const sid = sidOf(tokens.refreshToken);
       await endSession(sid, { store });
       await endSession(sid, { store });
       await grantRefused(refreshSession(tokens.refreshToken, depsAt(clock)));

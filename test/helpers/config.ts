@@ -8,6 +8,7 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   defaultTenant: "default",
   accessTokenTtlSeconds: 900,
   refreshTokenTtlSeconds: 3600,
+  refreshReuseGraceSeconds: 10,
   passwordMinLength: 12,
   clockToleranceSeconds: 60,
   ...overrides,

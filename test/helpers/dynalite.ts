@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { randomUUID } from "node:crypto";
 import { dynamoStore } from "../../handlers/lib/adapters/dynamo-store.js";
 import type { AuthStore } from "../../handlers/lib/domain/store.js";
@@ -7,13 +8,15 @@ import { ensureTable, localDynamoClient, startDynalite } from "../../local/dynal
  * A real DynamoDB API (dynalite, in memory, on 127.0.0.1) with the service's table.
  * Call in `before`; `close` in `after`.
  */
-export async function localTable(): Promise<{ store: AuthStore; close(): Promise<void> }> {
+export async function localTable(): Promise<{ store: AuthStore; client: DynamoDBClient; tableName: string; close(): Promise<void> }> {
   const server = await startDynalite();
   const client = localDynamoClient(server.endpoint);
   const tableName = `test-${randomUUID()}`;
   await ensureTable(client, tableName);
   return {
     store: dynamoStore(client, tableName),
+    client,
+    tableName,
     async close() {
       client.destroy();
       await server.close();

@@ -79,22 +79,15 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
       return item && itemToSession(item);
     },
 
-    rotateSession(sid, expectedHash, nextHash, rotatedAt) {
+    rotateSession(sid, from, rotatedAt) {
       return conditional(() =>
         db.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: marshalKey(keys.session(sid)),
-            UpdateExpression:
-              "SET secret_hash = :next, previous_secret_hash = :expected, generation = generation + :one, rotated_at = :at",
-            ConditionExpression: "secret_hash = :expected AND revoked = :false",
-            ExpressionAttributeValues: {
-              ":next": s(nextHash),
-              ":expected": s(expectedHash),
-              ":one": n(1),
-              ":at": n(rotatedAt),
-              ":false": { BOOL: false },
-            },
+            UpdateExpression: "SET generation = :next, rotated_at = :at",
+            ConditionExpression: "generation = :from AND revoked = :false",
+            ExpressionAttributeValues: { ":from": n(from), ":next": n(from + 1), ":at": n(rotatedAt), ":false": { BOOL: false } },
           }),
         ),
       );
@@ -152,20 +145,17 @@ function itemToUser(item: Item): UserRecord {
 }
 
 function sessionToItem(session: SessionRecord): Item {
-  const item: Item = {
+  return {
     ...marshalKey(keys.session(session.sid)),
     user_id: s(session.userId),
     tenant: s(session.tenant),
     email: s(session.email),
-    secret_hash: s(session.secretHash),
     generation: n(session.generation),
     revoked: { BOOL: session.revoked },
     session_version: n(session.sessionVersion),
     created_at: s(session.createdAt),
     [TABLE.ttlAttribute]: n(session.expiresAt),
   };
-  if (session.previousSecretHash) item.previous_secret_hash = s(session.previousSecretHash);
-  return item;
 }
 
 function itemToSession(item: Item): SessionRecord {
@@ -174,8 +164,6 @@ function itemToSession(item: Item): SessionRecord {
     userId: str(item, "user_id"),
     tenant: str(item, "tenant"),
     email: str(item, "email"),
-    secretHash: str(item, "secret_hash"),
-    previousSecretHash: item.previous_secret_hash?.S,
     generation: num(item, "generation"),
     rotatedAt: item.rotated_at ? num(item, "rotated_at") : undefined,
     revoked: item.revoked?.BOOL ?? false,

@@ -1,10 +1,10 @@
-import { GetPublicKeyCommand, SignCommand, type KMSClient } from "@aws-sdk/client-kms";
+import { GetPublicKeyCommand, SignCommand } from "@aws-sdk/client-kms";
 import { TemporarilyUnavailableError } from "../domain/errors.js";
 import { keyFromSpki, verificationKey } from "../domain/keys.js";
 import type { Signer } from "../domain/signer.js";
+import { callKms, type KmsSend } from "./kms-call.js";
 
-/** The part of the KMS client the signer uses: tests pass a fake that signs with a real key. */
-export type KmsSend = Pick<KMSClient, "send">;
+export type { KmsSend };
 
 /** KMS Sign accepts at most 4096 bytes of RAW message. */
 const MAX_RAW_MESSAGE = 4096;
@@ -36,14 +36,6 @@ async function fetchPublicKey(kms: KmsSend, keyId: string): Promise<string> {
   const result = await callKms(() => kms.send(new GetPublicKeyCommand({ KeyId: keyId })));
   if (!result.PublicKey) throw new Error(`KMS returned no public key for ${keyId}`);
   return Buffer.from(result.PublicKey).toString("base64");
-}
-
-async function callKms<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new TemporarilyUnavailableError("the signing service is unavailable, try again shortly", { cause: error });
-  }
 }
 
 /**

@@ -10,6 +10,11 @@ export interface Config {
   defaultTenant: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /**
+   * Seconds during which the refresh token just replaced still gets the current one
+   * (concurrent refreshes); after that, presenting it revokes the session.
+   */
+  refreshReuseGraceSeconds: number;
   passwordMinLength: number;
   /** Leeway for `exp`/`nbf` checks; DESIGN.md caps it at 60 s. */
   clockToleranceSeconds: number;

@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
+import type { MacKey } from "./mac-key.js";
 import type { PasswordHasher } from "./passwords.js";
 import type { Signer } from "./signer.js";
 import type { AuthStore } from "./store.js";
@@ -14,6 +15,8 @@ export interface Deps {
   config: Config;
   store: AuthStore;
   signer: Signer;
+  /** Keys the refresh tokens' MACs. */
+  refreshKey: MacKey;
   hasher: PasswordHasher;
   clock: Clock;
   logger: Logger;

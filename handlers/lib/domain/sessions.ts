@@ -1,11 +1,11 @@
-import { issueAccessToken, type Subject } from "./access-token.js";
+import { issueAccessToken } from "./access-token.js";
 import { toEpochSeconds } from "./clock.js";
 import type { Deps } from "./deps.js";
 import { InvalidGrantError } from "./errors.js";
-import { formatRefreshToken, hashSecret, newSecret, newSessionId, parseRefreshToken, sameHash } from "./refresh-token.js";
-import type { UserRecord } from "./store.js";
+import { isGenuine, newSessionId, parseRefreshToken, refreshTokenFor } from "./refresh-token.js";
+import type { SessionRecord, UserRecord } from "./store.js";
 
-/** What login and refresh return: an access token and the session's new refresh token. */
+/** What login and refresh return: an access token and the session's current refresh token. */
 export interface TokenSet {
   accessToken: string;
   expiresIn: number;
@@ -13,65 +13,96 @@ export interface TokenSet {
   refreshExpiresIn: number;
 }
 
-type SessionDeps = Pick<Deps, "store" | "signer" | "config" | "clock" | "logger">;
+type SessionDeps = Pick<Deps, "store" | "signer" | "refreshKey" | "config" | "clock" | "logger">;
 
-/** Opens a session for a user who just proved their password, and issues its tokens. */
+/**
+ * Opens a session for a user who just proved their password. The session write, the
+ * refresh token's MAC and the access token's signature do not depend on each other, so
+ * they run together; if the write fails, the tokens are never seen.
+ */
 export async function startSession(user: UserRecord, deps: SessionDeps): Promise<TokenSet> {
   const now = deps.clock();
   const sid = newSessionId();
-  const secret = newSecret();
   const expiresAt = toEpochSeconds(now) + deps.config.refreshTokenTtlSeconds;
-  await deps.store.createSession({
-    sid,
-    userId: user.userId,
-    tenant: user.tenant,
-    email: user.email,
-    secretHash: hashSecret(secret),
-    generation: 0,
-    revoked: false,
-    sessionVersion: user.sessionVersion,
-    createdAt: new Date(now).toISOString(),
-    expiresAt,
-  });
   const subject = { userId: user.userId, email: user.email, tenant: user.tenant, sid };
-  return tokenSet(subject, formatRefreshToken({ sid, secret }), expiresAt, now, deps);
+  const [, refreshToken, access] = await Promise.all([
+    deps.store.createSession({
+      sid,
+      userId: user.userId,
+      tenant: user.tenant,
+      email: user.email,
+      generation: 0,
+      revoked: false,
+      sessionVersion: user.sessionVersion,
+      createdAt: new Date(now).toISOString(),
+      expiresAt,
+    }),
+    refreshTokenFor(sid, 0, deps.refreshKey),
+    issueAccessToken(subject, { signer: deps.signer, config: deps.config, now }),
+  ]);
+  return tokenSet(access, refreshToken, expiresAt, now);
 }
 
 const REFRESH_REFUSED = "the refresh token is invalid, expired or revoked; sign in again";
 
 /**
- * Rotates a refresh token (RFC 9700 §4.14.2): the presented secret is replaced by a new
- * one in a single conditional write. Presenting the secret it replaced is reuse, a sign
- * the token leaked, and revokes the whole session, unless that rotation happened while
- * this request was in flight (concurrent refreshes with one token: exactly one wins and
- * the others are refused, but the winner's session lives on). The session's lifetime is
- * fixed at login: rotation does not extend it.
+ * Rotates a refresh token (RFC 9700 §4.14.2), judged by the generation it carries:
+ * - the current generation advances the session by one, in one conditional write;
+ * - the generation just replaced, within `refreshReuseGraceSeconds` of its replacement,
+ *   gets the current token without another rotation: parallel tabs and retried requests
+ *   converge on one token instead of signing the user out;
+ * - any older generation, or the previous one after the window, is reuse: a sign that the
+ *   token leaked, so the whole session (the family) is revoked;
+ * - a mac the service never issued is refused and revokes nothing: sids appear in every
+ *   access token, so anybody who saw one could otherwise end the session.
+ * The session's lifetime is fixed at login: rotation does not extend it.
  */
 export async function refreshSession(presented: string, deps: SessionDeps): Promise<TokenSet> {
   const token = parseRefreshToken(presented);
   if (!token) throw new InvalidGrantError(REFRESH_REFUSED);
   const now = deps.clock();
-  const session = await deps.store.getSession(token.sid);
-  if (!session || session.revoked || session.expiresAt <= toEpochSeconds(now)) {
-    throw new InvalidGrantError(REFRESH_REFUSED);
-  }
-  const presentedHash = hashSecret(token.secret);
-  if (sameHash(session.previousSecretHash, presentedHash)) {
-    if ((session.rotatedAt ?? 0) >= now) throw new InvalidGrantError(REFRESH_REFUSED);
-    await deps.store.revokeSession(session.sid);
-    deps.logger.warn("refresh token reuse: session revoked", { sid: session.sid, userId: session.userId });
-    throw new InvalidGrantError(REFRESH_REFUSED);
-  }
-  if (!sameHash(session.secretHash, presentedHash)) throw new InvalidGrantError(REFRESH_REFUSED);
+  // Every success answers with the token of generation + 1 (the rotation's, or the one a
+  // concurrent request rotated to): compute it beside the lookup.
+  const [session, genuine, nextToken] = await Promise.all([
+    deps.store.getSession(token.sid),
+    isGenuine(token, deps.refreshKey),
+    refreshTokenFor(token.sid, token.generation + 1, deps.refreshKey),
+  ]);
+  if (!genuine || !session || !isLive(session, now)) throw new InvalidGrantError(REFRESH_REFUSED);
 
-  const secret = newSecret();
-  // A lost race means another request rotated this token first; that one wins. The
-  // session is not revoked for a race: a later replay of this token will be caught above.
-  if (!(await deps.store.rotateSession(session.sid, presentedHash, hashSecret(secret), deps.clock()))) {
-    throw new InvalidGrantError(REFRESH_REFUSED);
-  }
   const subject = { userId: session.userId, email: session.email, tenant: session.tenant, sid: session.sid };
-  return tokenSet(subject, formatRefreshToken({ sid: session.sid, secret }), session.expiresAt, now, deps);
+  const access = issueAccessToken(subject, { signer: deps.signer, config: deps.config, now });
+  access.catch(() => undefined); // awaited below on every path that answers with it
+  let current = session;
+  let raced = false;
+  if (token.generation === current.generation) {
+    if (await deps.store.rotateSession(current.sid, current.generation, now)) {
+      return tokenSet(await access, nextToken, current.expiresAt, now);
+    }
+    // Lost the race to a concurrent refresh with the same token: judge it against the winner's write.
+    const latest = await deps.store.getSession(current.sid);
+    if (!latest || !isLive(latest, now)) throw new InvalidGrantError(REFRESH_REFUSED);
+    current = latest;
+    raced = true;
+  }
+  if (token.generation === current.generation - 1) {
+    if (withinGrace(current, now, deps.config.refreshReuseGraceSeconds)) {
+      return tokenSet(await access, nextToken, current.expiresAt, now);
+    }
+    // With no grace window, a request that overlapped the rotation is refused but is no replay.
+    if (raced || (current.rotatedAt ?? 0) >= now) throw new InvalidGrantError(REFRESH_REFUSED);
+  }
+  if (token.generation < current.generation) {
+    await deps.store.revokeSession(current.sid);
+    deps.logger.warn("refresh token reuse: session revoked", {
+      sid: current.sid,
+      userId: current.userId,
+      presentedGeneration: token.generation,
+      currentGeneration: current.generation,
+    });
+  }
+  // A genuine generation ahead of the session cannot have been issued: refuse it, revoke nothing.
+  throw new InvalidGrantError(REFRESH_REFUSED);
 }
 
 /** Ends a session: its refresh token stops working. Its access tokens expire on their own. */
@@ -79,8 +110,13 @@ export async function endSession(sid: string, deps: Pick<Deps, "store">): Promis
   await deps.store.revokeSession(sid);
 }
 
-async function tokenSet(subject: Subject, refreshToken: string, expiresAt: number, now: number, deps: SessionDeps): Promise<TokenSet> {
-  const access = await issueAccessToken(subject, { signer: deps.signer, config: deps.config, now });
+const isLive = (session: SessionRecord, now: number): boolean => !session.revoked && session.expiresAt > toEpochSeconds(now);
+
+/** A rotation by an instance whose clock runs ahead counts as just now. */
+const withinGrace = (session: SessionRecord, now: number, graceSeconds: number): boolean =>
+  now - (session.rotatedAt ?? Number.NEGATIVE_INFINITY) < graceSeconds * 1000;
+
+function tokenSet(access: { token: string; expiresIn: number }, refreshToken: string, expiresAt: number, now: number): TokenSet {
   return {
     accessToken: access.token,
     expiresIn: access.expiresIn,

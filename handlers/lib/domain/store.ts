@@ -22,12 +22,12 @@ export interface SessionRecord {
   userId: string;
   tenant: string;
   email: string;
-  /** SHA-256 of the current refresh secret; the secret itself is never stored. */
-  secretHash: string;
-  /** Hash of the secret this one replaced: presenting it again is reuse. */
-  previousSecretHash?: string;
+  /**
+   * Rotations so far: the refresh token of this generation is the current one. Tokens are
+   * MACs over (sid, generation) under a key outside the table, so no secret is stored.
+   */
   generation: number;
-  /** When the secret was last rotated (epoch ms): tells a concurrent duplicate from a replay. */
+  /** When the current generation replaced the previous one (epoch ms): starts the grace window. */
   rotatedAt?: number;
   revoked: boolean;
   sessionVersion: number;
@@ -47,11 +47,11 @@ export interface SessionStore {
   createSession(session: SessionRecord): Promise<void>;
   getSession(sid: string): Promise<SessionRecord | undefined>;
   /**
-   * Replaces the secret hash with `nextHash` only if it still equals `expectedHash` and
-   * the session is not revoked: one conditional write, so of concurrent rotations with
-   * the same token exactly one returns true.
+   * Advances the session from generation `from` to `from + 1` only if it is still at `from`
+   * and not revoked: one conditional write, so of concurrent rotations from one token
+   * exactly one returns true.
    */
-  rotateSession(sid: string, expectedHash: string, nextHash: string, rotatedAt: number): Promise<boolean>;
+  rotateSession(sid: string, from: number, rotatedAt: number): Promise<boolean>;
   /** Marks the session revoked; revoking a missing session is a no-op. */
   revokeSession(sid: string): Promise<void>;
 }

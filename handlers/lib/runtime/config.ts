@@ -29,6 +29,7 @@ export function loadConfig(env: Env): Config {
     defaultTenant,
     accessTokenTtlSeconds: integer(env, "ACCESS_TOKEN_TTL_SECONDS", 900, 60, 86_400),
     refreshTokenTtlSeconds: integer(env, "REFRESH_TOKEN_TTL_SECONDS", 2_592_000, 300, 31_536_000),
+    refreshReuseGraceSeconds: integer(env, "REFRESH_REUSE_GRACE_SECONDS", 10, 0, 60),
     passwordMinLength: integer(env, "PASSWORD_MIN_LENGTH", 12, 8, 128),
     clockToleranceSeconds: integer(env, "CLOCK_TOLERANCE_SECONDS", 60, 0, 60),
   };

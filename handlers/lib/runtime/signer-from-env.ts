@@ -1,9 +1,9 @@
-import { KMSClient } from "@aws-sdk/client-kms";
 import { optional, type Env } from "./config.js";
 import { ConfigError } from "../domain/errors.js";
 import { kmsSigner } from "../adapters/kms-signer.js";
 import { loadOrCreateKeyFile, localSigner } from "../adapters/local-signer.js";
 import type { Signer } from "../domain/signer.js";
+import { kmsClient } from "./kms-client.js";
 
 /**
  * Chooses the signer once per cold start: KMS when `SIGNING_KEY_ID` is set (AWS), a local
@@ -15,7 +15,7 @@ export function signerFromEnv(env: Env): () => Promise<Signer> {
   const keyFile = optional(env, "LOCAL_SIGNING_KEY_FILE");
   if (!keyId && !keyFile) throw new ConfigError("SIGNING_KEY_ID", "is required (or LOCAL_SIGNING_KEY_FILE for local runs)");
   const create = keyId
-    ? () => kmsSigner(new KMSClient({ maxAttempts: 3 }), keyId, optional(env, "SIGNING_PUBLIC_KEY"))
+    ? () => kmsSigner(kmsClient(), keyId, optional(env, "SIGNING_PUBLIC_KEY"))
     : async () => localSigner(loadOrCreateKeyFile(keyFile!));
   let pending: Promise<Signer> | undefined;
   return () => {
