@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { functions } from "../handlers/functions.js";
 import { routes, type HandlerName } from "../handlers/routes.js";
-import { durableState, startInProcessRuntime, type InProcessRuntime, type Item, type Reply } from "./helpers/in-process-runtime.js";
+import { durableState, NO_REFRESH_GRACE, startInProcessRuntime, type InProcessRuntime, type Item, type Reply } from "./helpers/in-process-runtime.js";
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const needsTable = (handler: HandlerName) => functions.find((fn) => fn.name === handler)!.tableActions.length > 0;
@@ -25,8 +25,7 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
   let duringOutage: Array<{ handler: HandlerName; reply: Reply; ms: number }>;
 
   before(async () => {
-    // The lead's grace window (issue 11) at 0: a second use of a refresh token is refused at once.
-    rt = await startInProcessRuntime({ REFRESH_REUSE_GRACE_SECONDS: "0" });
+    rt = await startInProcessRuntime(NO_REFRESH_GRACE);
     expect((await rt.call("POST", "/auth/register", alice)).status).to.equal(201);
     const login = await rt.call("POST", "/auth/login", alice);
     expect(login.status).to.equal(200);

@@ -2,11 +2,11 @@
  * Logs test: a full flow through the real bundles at LOG_LEVEL=debug, every console line
  * captured, and not one secret used along the way in any of them: passwords, access
  * tokens, refresh tokens and their secret parts, email addresses, argon2 hashes, junk
- * bearer tokens (OWASP ASVS 7.1.1: no credentials or session tokens in logs).
+ * bearer tokens (OWASP ASVS 4.0.3 V7.1.1: no credentials or session tokens in logs).
  */
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import { startInProcessRuntime, type InProcessRuntime, type Reply } from "./helpers/in-process-runtime.js";
+import { NO_REFRESH_GRACE, startInProcessRuntime, type InProcessRuntime, type Reply } from "./helpers/in-process-runtime.js";
 import { secretPartsOf } from "./helpers/refresh-tokens.js";
 
 const LEVELS = ["debug", "info", "warn", "error"];
@@ -22,7 +22,7 @@ describe("logs: a full flow at LOG_LEVEL=debug leaks no secret", function () {
   let lines: Array<Record<string, unknown>> = [];
 
   before(async () => {
-    rt = await startInProcessRuntime({ LOG_LEVEL: "debug", REFRESH_REUSE_GRACE_SECONDS: "0" });
+    rt = await startInProcessRuntime({ LOG_LEVEL: "debug", ...NO_REFRESH_GRACE });
     const tag = randomBytes(8).toString("hex");
     const email = `Log.Test+${tag}@Example.COM`;
     const password = `correct horse battery ${tag}`;

@@ -32,7 +32,7 @@ export interface RawRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
-  /** Loopback address to send from (127.x.y.z): the runtime sees it as the source IP. */
+  /** Loopback address to send from (127.x.y.z), seen by the runtime as the source IP; 127.0.0.1 where the OS has no other. */
   from?: string;
 }
 
@@ -52,6 +52,12 @@ export interface InProcessRuntime {
   scan(): Promise<Item[]>;
   close(): Promise<void>;
 }
+
+/**
+ * No refresh grace window (issue 11's `refresh_reuse_grace_seconds`, 0..60): a second use of
+ * a replaced refresh token is refused at once, so flows can assert "works exactly once".
+ */
+export const NO_REFRESH_GRACE = { REFRESH_REUSE_GRACE_SECONDS: "0" } as const;
 
 /** Counter items (lockout, per-source windows) change on refused requests by design. */
 export const COUNTER_KEY_PREFIXES = ["LOGIN#", "SOURCE#"] as const;
@@ -96,7 +102,12 @@ export async function startInProcessRuntime(env: Record<string, string> = {}): P
   const tableName = process.env.TABLE_NAME!;
   const admin = localDynamoClient(dynamo.endpoint);
 
-  const send = (req: RawRequest) => sendRaw(runtime.url, req);
+  const send = (req: RawRequest) =>
+    sendRaw(runtime.url, req).catch((error: NodeJS.ErrnoException) => {
+      // Linux routes all of 127.0.0.0/8 to loopback; macOS configures only 127.0.0.1.
+      if (error.code === "EADDRNOTAVAIL" && req.from) return sendRaw(runtime.url, { ...req, from: undefined });
+      throw error;
+    });
   return {
     url: runtime.url,
     dynamo,
