@@ -22,7 +22,13 @@ const dynalite = require("dynalite") as (options: Record<string, unknown>) => Se
 
 export interface RunningDynalite {
   endpoint: string;
+  /** Stops serving (connections are refused) and closes the store; data on disk stays. */
   close(): Promise<void>;
+  /**
+   * Serves again on the same port from the same data folder, after `close` (dynalite
+   * reopens its LevelDB on listen). Lets the fault test take the table away and back.
+   */
+  reopen(): Promise<void>;
 }
 
 /** Starts dynalite on 127.0.0.1; `path` keeps data in that folder, none keeps it in memory. */
@@ -36,6 +42,11 @@ export async function startDynalite(options: { path?: string; port?: number } = 
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),
+    async reopen() {
+      // In memory, dynalite starts a fresh empty store on listen: nothing would come back.
+      if (!options.path) throw new Error("dynalite can reopen only a data folder, not an in-memory store");
+      await listenOnLoopback(server, port);
+    },
   };
 }
 

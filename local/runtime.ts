@@ -26,6 +26,8 @@ export interface LocalOptions {
 
 export interface LocalRuntime {
   url: string;
+  /** The dynalite it started (none with LocalStack): tests stop and reopen it. */
+  dynamo?: RunningDynalite;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
 
   return {
     url,
+    dynamo,
     async close() {
       await new Promise<void>((resolve) => {
         gateway.closeAllConnections();
@@ -111,7 +114,10 @@ async function loadBundles(): Promise<Record<string, LambdaHandler>> {
   const require = createRequire(import.meta.url);
   const handlers: Record<string, LambdaHandler> = {};
   for (const { name, dir } of built) {
-    handlers[name] = (require(join(dir, "index.js")) as { handler: LambdaHandler }).handler;
+    // A cold start: a runtime started again in the same process (tests) reads its own env.
+    const file = join(dir, "index.js");
+    delete require.cache[file];
+    handlers[name] = (require(file) as { handler: LambdaHandler }).handler;
   }
   return handlers;
 }

@@ -1,0 +1,100 @@
+/**
+ * Fault test: the local DynamoDB (dynalite on a data folder) stops in the middle of a
+ * flow and comes back on the same port with the same data. In between, every route that
+ * needs the table answers 503 `temporarily_unavailable` with `Retry-After` (never a 500);
+ * afterwards the flow goes on and nothing was half-written.
+ */
+import { expect } from "chai";
+import { functions } from "../handlers/functions.js";
+import { routes, type HandlerName } from "../handlers/routes.js";
+import { durableState, NO_REFRESH_GRACE, startInProcessRuntime, type InProcessRuntime, type Item, type Reply } from "./helpers/in-process-runtime.js";
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const needsTable = (handler: HandlerName) => functions.find((fn) => fn.name === handler)!.tableActions.length > 0;
+/** The SDK retries (maxAttempts 3, backoff under a second): a refused connection must not hang a request. */
+const OUTAGE_ANSWER_MS = 5_000;
+
+describe("fault: DynamoDB stops in the middle of a flow and comes back", function () {
+  this.timeout(60_000);
+  let rt: InProcessRuntime;
+  const alice = { email: "fault-alice@example.com", password: "correct horse battery alice" };
+  const bob = { email: "fault-bob@example.com", password: "correct horse battery bob" };
+  /** Alice's session after login and one refresh, just before the table goes away. */
+  let tokens: { access: string; refresh: string };
+  let beforeOutage: Record<string, Item>;
+  let duringOutage: Array<{ handler: HandlerName; reply: Reply; ms: number }>;
+
+  before(async () => {
+    rt = await startInProcessRuntime(NO_REFRESH_GRACE);
+    expect((await rt.call("POST", "/auth/register", alice)).status).to.equal(201);
+    const login = await rt.call("POST", "/auth/login", alice);
+    expect(login.status).to.equal(200);
+    const refreshed = await rt.call("POST", "/auth/refresh", { refresh_token: login.json.refresh_token });
+    expect(refreshed.status).to.equal(200);
+    tokens = { access: refreshed.json.access_token, refresh: refreshed.json.refresh_token };
+    beforeOutage = durableState(await rt.scan());
+
+    await rt.dynamo.close();
+    /** One request per route; a new route fails the type check until it is added here. */
+    const requests: Record<HandlerName, () => Promise<Reply>> = {
+      register: () => rt.call("POST", "/auth/register", bob),
+      login: () => rt.call("POST", "/auth/login", alice),
+      refresh: () => rt.call("POST", "/auth/refresh", { refresh_token: tokens.refresh }),
+      logout: () => rt.call("POST", "/auth/logout", undefined, bearer(tokens.access)),
+      me: () => rt.call("GET", "/me", undefined, bearer(tokens.access)),
+      jwks: () => rt.call("GET", "/.well-known/jwks.json"),
+    };
+    duringOutage = await Promise.all(
+      routes.map(async ({ handler }) => {
+        const started = performance.now();
+        const reply = await requests[handler]();
+        return { handler, reply, ms: performance.now() - started };
+      }),
+    );
+    await rt.dynamo.reopen();
+  });
+  after(() => rt?.close());
+
+  it("while it is down, every route that needs the table answers 503 temporarily_unavailable with Retry-After, promptly", () => {
+    const tableRoutes = duringOutage.filter(({ handler }) => needsTable(handler));
+    expect(tableRoutes.map(({ handler }) => handler)).to.include.members(["register", "login", "refresh", "me", "logout"]);
+    for (const { handler, reply, ms } of tableRoutes) {
+      expect(reply.status, `${handler}: ${reply.text}`).to.equal(503);
+      expect(reply.headers["retry-after"], `${handler} says when to retry`).to.match(/^[1-9]\d*$/);
+      expect(reply.json.error, handler).to.equal("temporarily_unavailable");
+      expect(reply.json.error_description, handler).to.be.a("string").and.not.equal("");
+      expect(reply.text, `${handler} leaks no internals`).not.to.match(/ECONNREFUSED|127\.0\.0\.1|\bat \S+ \(/);
+      expect(ms, `${handler} answered within ${OUTAGE_ANSWER_MS} ms`).to.be.below(OUTAGE_ANSWER_MS);
+    }
+  });
+
+  it("while it is down, routes that do not need the table keep working", () => {
+    const others = duringOutage.filter(({ handler }) => !needsTable(handler));
+    expect(others.map(({ handler }) => handler)).to.include("jwks");
+    for (const { handler, reply } of others) expect(reply.status, `${handler}: ${reply.text}`).to.equal(200);
+  });
+
+  it("comes back with the same data, and nothing was written while it was down", async () => {
+    expect(durableState(await rt.scan())).to.deep.equal(beforeOutage);
+  });
+
+  it("afterwards the flow goes on: the access token works, the refresh token works exactly once, the refused registration and logins succeed", async () => {
+    const me = await rt.call("GET", "/me", undefined, bearer(tokens.access));
+    expect(me.status, me.text).to.equal(200);
+    expect(me.json.email).to.equal(alice.email);
+
+    const refreshed = await rt.call("POST", "/auth/refresh", { refresh_token: tokens.refresh });
+    expect(refreshed.status, `the refresh refused during the outage was not consumed: ${refreshed.text}`).to.equal(200);
+    const again = await rt.call("POST", "/auth/refresh", { refresh_token: tokens.refresh });
+    expect(again.status, "a refresh token works once").to.equal(401);
+
+    // A user half-written during the outage would make this a 409.
+    expect((await rt.call("POST", "/auth/register", bob)).status).to.equal(201);
+    for (const account of [alice, bob]) {
+      const login = await rt.call("POST", "/auth/login", account);
+      expect(login.status, `${account.email} can log in: ${login.text}`).to.equal(200);
+      const profile = await rt.call("GET", "/me", undefined, bearer(login.json.access_token));
+      expect(profile.json.email).to.equal(account.email);
+    }
+  });
+});
