@@ -57,6 +57,8 @@ export class AuthStack extends TerraformStack {
       ACCESS_TOKEN_TTL_SECONDS: vars.accessTokenTtlSeconds.stringValue,
       REFRESH_TOKEN_TTL_SECONDS: vars.refreshTokenTtlSeconds.stringValue,
       PASSWORD_MIN_LENGTH: vars.passwordMinLength.stringValue,
+      // The same list as CORS: refresh accepts its cookie only from these origins.
+      CORS_ALLOWED_ORIGINS: Fn.join(",", vars.corsAllowedOrigins.listValue),
     };
     const deployed = {} as Record<FunctionName, AuthFunction>;
     for (const spec of functions) {
