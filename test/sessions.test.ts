@@ -105,7 +105,7 @@ describe("accounts and sessions on dynalite", function () {
       const sid = parseRefreshToken(tokens.refreshToken)!.sid;
       expect(parseRefreshToken(next.refreshToken)!.sid).to.equal(sid);
       expect(next.refreshToken).not.to.equal(tokens.refreshToken);
-      const claims = verifyAccessToken(next.accessToken, { keys: [key.verification], issuer: config.issuer, audiences: config.tenants, clockToleranceSeconds: 0, now: clock() });
+      const claims = verifyAccessToken(next.accessToken, { keys: [key.verification], issuer: config.issuer, audiences: config.tenants, clockToleranceSeconds: 0, maxLifetimeSeconds: config.accessTokenTtlSeconds, now: clock() });
       expect(claims).to.include({ sub: user.userId, sid });
       expect(next.refreshExpiresIn).to.equal(config.refreshTokenTtlSeconds - 60);
       const session = await store.getSession(sid);
