@@ -199,6 +199,12 @@ describe("request hardening", () => {
     };
     const cookie = (token: string) => ({ cookie: `refresh_token=${token}` });
 
+    it("register refuses a common breached password (the real register bundle)", async () => {
+      const response = await post("/auth/register", { headers: json, body: JSON.stringify({ email: `common-${randomUUID()}@example.com`, password: "Qwerty123456" }) });
+      expect(response.status).to.equal(400);
+      expect(response.json).to.deep.equal({ error: "invalid_request", error_description: "password is one of the most common breached passwords; choose one that is harder to guess" });
+    });
+
     describe("bodies must be application/json", () => {
       for (const path of ["/auth/register", "/auth/login", "/auth/refresh"]) {
         for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", undefined]) {

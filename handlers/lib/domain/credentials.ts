@@ -1,5 +1,6 @@
 import type { Config } from "./config.js";
 import { InvalidRequestError } from "./errors.js";
+import { isCommonPassword } from "./password-blocklist.js";
 
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -89,7 +90,8 @@ export function readCredentials(
 /**
  * The policy for every new password (register now; reset and change later), applied to
  * the normalised password. Never applied at login, so a policy change locks nobody out.
- * Controls are refused as RFC 8265's OpaqueString does.
+ * Controls are refused as RFC 8265's OpaqueString does; common breached passwords as
+ * NIST SP 800-63B §5.1.1.2 requires.
  */
 export function assertNewPassword(password: string, email: string, config: Config): void {
   if (length(password) < config.passwordMinLength) {
@@ -99,6 +101,9 @@ export function assertNewPassword(password: string, email: string, config: Confi
     throw new InvalidRequestError("password must not be the email address");
   }
   if (/\p{Cc}/u.test(password)) throw new InvalidRequestError("password must not contain control characters");
+  if (isCommonPassword(password)) {
+    throw new InvalidRequestError("password is one of the most common breached passwords; choose one that is harder to guess");
+  }
 }
 
 /** `tenant` is optional and defaults to the deployment's default tenant. */
