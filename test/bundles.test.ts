@@ -69,18 +69,15 @@ describe("bundles", function () {
 
   it("keeps class names (esbuild keepNames), so a bundle's log line names the error class", async () => {
     const { execFileSync } = await import("node:child_process");
-    const { generateKeyPairSync } = await import("node:crypto");
-    const refresh = (await bundles("host")).find((b) => b.name === "refresh")!;
-    const spki = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "der", type: "spki" }).toString("base64");
-    // With the public key given, the KMS signer is built without calling KMS.
-    const env = { PATH: process.env.PATH, ISSUER: "https://auth.test", TENANTS: "default", TABLE_NAME: "t", AWS_REGION: "eu-west-1", SIGNING_KEY_ID: "alias/test", SIGNING_PUBLIC_KEY: spki, LOG_LEVEL: "info", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-    // A malformed refresh token is refused before any AWS call.
-    const event = { headers: { "content-type": "application/json" }, body: '{"refresh_token":"not-a-token"}', requestContext: { requestId: "r", http: { method: "POST", path: "/auth/refresh" } } };
-    const script = `require(${JSON.stringify(join(refresh.dir, "index.js"))}).handler(${JSON.stringify(event)}).then((r) => console.log("status " + r.statusCode))`;
-    const lines = execFileSync(process.execPath, ["-e", script], { env, cwd: refresh.dir, encoding: "utf8" }).trim().split("\n");
+    const me = (await bundles("host")).find((b) => b.name === "me")!;
+    const env = { PATH: process.env.PATH, TABLE_NAME: "t", AWS_REGION: "eu-west-1", LOG_LEVEL: "info", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+    // Without the authorizer's context the route refuses before any AWS call.
+    const event = { requestContext: { requestId: "r", http: { method: "GET", path: "/me" } } };
+    const script = `require(${JSON.stringify(join(me.dir, "index.js"))}).handler(${JSON.stringify(event)}).then((r) => console.log("status " + r.statusCode))`;
+    const lines = execFileSync(process.execPath, ["-e", script], { env, cwd: me.dir, encoding: "utf8" }).trim().split("\n");
     expect(lines.at(-1)).to.equal("status 401");
     const refused = JSON.parse(lines.find((line) => line.includes("request refused"))!);
-    expect(refused).to.include({ error: "InvalidGrantError", code: "invalid_grant" });
+    expect(refused).to.include({ error: "InvalidTokenError", code: "invalid_token" });
   });
 
   it("loads argon2 from beside the bundle, not through node-gyp-build (host)", async () => {
