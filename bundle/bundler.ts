@@ -82,6 +82,9 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
     format: "cjs",
     mainFields: ["module", "main"],
     minify: true,
+    // Minified class names would make logs say "nn" instead of "InvalidGrantError":
+    // keep them, so alerts can match on the error class.
+    keepNames: true,
     sourcemap: true,
     legalComments: "external",
     logLevel: "error",

@@ -35,6 +35,7 @@ export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult>
       issuer: config.issuer,
       audiences: config.tenants,
       clockToleranceSeconds: config.clockToleranceSeconds,
+      maxLifetimeSeconds: config.accessTokenTtlSeconds,
       now: Date.now(),
     });
     return { isAuthorized: true, context: contextFromClaims(claims) };

@@ -31,5 +31,13 @@ export const CORS = {
   maxAgeSeconds: 600,
 } as const;
 
+/**
+ * API Gateway caches an authorizer's answer per Authorization header. A cached allow
+ * outlives a logout, and the token's own `exp`, by up to the TTL (API Gateway does not
+ * read `exp`), so the TTL is capped well below API Gateway's 3600 s: the Terraform
+ * variable's validation and the local runtime both enforce this cap.
+ */
+export const AUTHORIZER_CACHE = { defaultTtlSeconds: 60, maxTtlSeconds: 300 } as const;
+
 /** The authorizer is a function but not a route. */
 export const AUTHORIZER = "authorizer";

@@ -151,6 +151,10 @@ function toV2Event(request: IncomingMessage, url: URL, route: Route, body: Buffe
     if (name === "cookie") cookies = joined.split(";").map((c) => c.trim()).filter(Boolean);
     else headers[name] = joined;
   }
+  // API Gateway sets these itself (its scheme is always https; here it is http).
+  headers["x-forwarded-proto"] = "http";
+  headers["x-forwarded-port"] = String(request.socket.localPort ?? "");
+  headers["x-forwarded-for"] = request.socket.remoteAddress ?? "127.0.0.1";
   const query = Object.fromEntries(url.searchParams);
   const contentType = headers["content-type"] ?? "";
   const text = body.length === 0 || TEXT_TYPES.test(contentType);

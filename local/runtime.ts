@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { loadOrCreateMacKeyFile } from "../handlers/lib/adapters/local-mac-key.js";
 import { loadOrCreateKeyFile } from "../handlers/lib/adapters/local-signer.js";
 import { spkiOf } from "../handlers/lib/domain/keys.js";
-import { AUTHORIZER, routes } from "../handlers/routes.js";
+import { AUTHORIZER, AUTHORIZER_CACHE, routes } from "../handlers/routes.js";
+import { allowedOrigins, integer } from "../handlers/lib/runtime/config.js";
 import { bundleAll, ROOT } from "../bundle/bundler.js";
 import { ensureTable, localDynamoClient, startDynalite, type RunningDynalite } from "./dynalite.js";
 import { createGateway, type LambdaHandler } from "./gateway.js";
@@ -35,6 +36,9 @@ const TABLE_NAME = "auth-local";
 
 export async function startLocalRuntime(options: LocalOptions): Promise<LocalRuntime> {
   const env = process.env;
+  // Checked before anything starts, so a bad value leaves nothing behind.
+  const authorizerCacheTtlSeconds = integer(env, "AUTHORIZER_CACHE_TTL_SECONDS", AUTHORIZER_CACHE.defaultTtlSeconds, 0, AUTHORIZER_CACHE.maxTtlSeconds);
+  const origins = allowedOrigins(env);
   const dataDir = options.memory ? mkdtempSync(join(tmpdir(), "auth-local-")) : options.dataDir;
   mkdirSync(dataDir, { recursive: true });
 
@@ -64,8 +68,8 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     routes,
     functions: loaded,
     authorizer: AUTHORIZER,
-    authorizerCacheTtlSeconds: Number(env.AUTHORIZER_CACHE_TTL_SECONDS ?? 60),
-    corsAllowedOrigins: (env.CORS_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    authorizerCacheTtlSeconds,
+    corsAllowedOrigins: origins,
     log: options.log,
   });
   /** Stops dynalite and, in --memory mode, removes the throwaway data folder. */

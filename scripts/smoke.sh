@@ -32,6 +32,9 @@ field() { node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]
 expect_status() { [ "$STATUS" = "$1" ] || fail "expected HTTP $1, got $STATUS: $(head -c 300 "$WORK/body")"; }
 expect_error() { expect_status "$1"; [ "$(field error)" = "$2" ] || fail "expected error $2, got: $(head -c 300 "$WORK/body")"; }
 
+# Browsers send Origin; the refresh cookie is accepted only from an allowed origin or the API's own.
+ORIGIN=$(node -p 'new URL(process.argv[1]).origin' "$BASE")
+
 STEP="1 register"
 request POST /auth/register "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
 expect_status 201
@@ -51,6 +54,10 @@ request POST /auth/login "{\"email\":\"nobody-$EMAIL\",\"password\":\"$PASSWORD\
 expect_error 401 invalid_grant
 [ "$(cat "$WORK/body")" = "$WRONG_PASSWORD" ] || fail "unknown email and wrong password answer differently"
 ok "wrong password and unknown email -> the same 401 invalid_grant"
+request POST /auth/login "" -H 'content-type: text/plain' --data-binary "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
+expect_error 415 invalid_request
+grep -qi '^set-cookie:' "$WORK/headers" && fail "a text/plain login set a cookie"
+ok "text/plain body (a cross-site form) -> 415, no cookie"
 request POST /auth/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
 expect_status 200
 ACCESS=$(field access_token)
@@ -93,10 +100,13 @@ request POST /auth/refresh "{\"refresh_token\":\"$REFRESH\"}"
 expect_status 200
 [ "$(field refresh_token)" = "$REFRESH2" ] || fail "a refresh within the grace window did not converge on the current token"
 ok "token just replaced, within the grace window -> the current token, still signed in"
-request POST /auth/refresh "" -H "Cookie: refresh_token=$REFRESH2"
+request POST /auth/refresh "" -H "Cookie: refresh_token=$REFRESH2" -H "Origin: https://evil.example"
+expect_error 403 access_denied
+ok "cookie token from a foreign origin -> 403 access_denied"
+request POST /auth/refresh "" -H "Cookie: refresh_token=$REFRESH2" -H "Origin: $ORIGIN"
 expect_status 200
 REFRESH3=$(field refresh_token)
-ok "cookie token -> new pair"
+ok "cookie token from the API's own origin -> new pair"
 request POST /auth/refresh "{\"refresh_token\":\"$REFRESH\"}"
 expect_error 401 invalid_grant
 ok "a token two generations old -> 401 invalid_grant (reuse)"

@@ -1,5 +1,6 @@
 import { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
+import { AUTHORIZER_CACHE } from "../handlers/routes.js";
 
 /**
  * Every value that differs per stage, as a typed Terraform variable set by
@@ -45,11 +46,21 @@ export function defineVariables(scope: Construct) {
     authorizerCacheTtlSeconds: variable(
       "authorizer_cache_ttl_seconds",
       "number",
-      "Seconds API Gateway caches an authorizer answer per Authorization header (0..3600). A cached allow outlives token expiry by up to this long.",
-      60,
-      range("authorizer_cache_ttl_seconds", 0, 3600),
+      `Seconds API Gateway caches an authorizer answer per Authorization header (0..${AUTHORIZER_CACHE.maxTtlSeconds}). A cached allow outlives a logout and the token's expiry by up to this long.`,
+      AUTHORIZER_CACHE.defaultTtlSeconds,
+      range("authorizer_cache_ttl_seconds", 0, AUTHORIZER_CACHE.maxTtlSeconds),
     ),
-    corsAllowedOrigins: variable("cors_allowed_origins", "list(string)", "Browser origins allowed to call the API (CORS)."),
+    corsAllowedOrigins: variable(
+      "cors_allowed_origins",
+      "list(string)",
+      "Browser origins allowed to call the API (CORS) and to refresh with the cookie, e.g. https://app.example.com; \"*\" allows CORS reads but never the cookie.",
+      undefined,
+      [
+        // As a browser sends Origin: lower-case scheme://host[:port], nothing after it.
+        '${alltrue([for o in var.cors_allowed_origins : o == "*" || can(regex("^https?://[a-z0-9-]+([.][a-z0-9-]+)*(:[0-9]{1,5})?$", o))])}',
+        "cors_allowed_origins entries must be origins like https://app.example.com (lower-case, no path or trailing slash) or \"*\".",
+      ],
+    ),
     throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
     throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),
     logRetentionDays: variable("log_retention_days", "number", "Retention of the API access log and every function log, in days.", undefined, [

@@ -17,6 +17,7 @@ const options = (overrides: Partial<VerifyOptions> = {}): VerifyOptions => ({
   issuer: config.issuer,
   audiences: config.tenants,
   clockToleranceSeconds: 60,
+  maxLifetimeSeconds: config.accessTokenTtlSeconds,
   now,
   ...overrides,
 });

@@ -67,6 +67,19 @@ describe("bundles", function () {
     }
   });
 
+  it("keeps class names (esbuild keepNames), so a bundle's log line names the error class", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const me = (await bundles("host")).find((b) => b.name === "me")!;
+    const env = { PATH: process.env.PATH, TABLE_NAME: "t", AWS_REGION: "eu-west-1", LOG_LEVEL: "info", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+    // Without the authorizer's context the route refuses before any AWS call.
+    const event = { requestContext: { requestId: "r", http: { method: "GET", path: "/me" } } };
+    const script = `require(${JSON.stringify(join(me.dir, "index.js"))}).handler(${JSON.stringify(event)}).then((r) => console.log("status " + r.statusCode))`;
+    const lines = execFileSync(process.execPath, ["-e", script], { env, cwd: me.dir, encoding: "utf8" }).trim().split("\n");
+    expect(lines.at(-1)).to.equal("status 401");
+    const refused = JSON.parse(lines.find((line) => line.includes("request refused"))!);
+    expect(refused).to.include({ error: "InvalidTokenError", code: "invalid_token" });
+  });
+
   it("loads argon2 from beside the bundle, not through node-gyp-build (host)", async () => {
     const register = (await bundles("host")).find((b) => b.name === "register")!;
     const source = readFileSync(join(register.dir, "index.js"), "utf8");

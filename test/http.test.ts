@@ -7,6 +7,7 @@ import { recordingLogger } from "./helpers/config.js";
 
 const event = (body?: string, extra: Partial<HttpEvent> = {}): HttpEvent => ({
   body,
+  headers: { "content-type": "application/json" },
   requestContext: { requestId: "r1", http: { method: "POST", path: "/auth/login" } },
   ...extra,
 });

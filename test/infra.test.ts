@@ -192,6 +192,7 @@ describe("infrastructure (synthesized Terraform)", function () {
               DEFAULT_TENANT: "${var.default_tenant}",
               ACCESS_TOKEN_TTL_SECONDS: "${var.access_token_ttl_seconds}",
               PASSWORD_MIN_LENGTH: "${var.password_min_length}",
+              CORS_ALLOWED_ORIGINS: '${join(",", var.cors_allowed_origins)}',
               NODE_OPTIONS: '${var.enable_source_maps ? "--enable-source-maps" : ""}',
               ISSUER: `\${coalesce(var.issuer, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
             });

@@ -123,7 +123,7 @@ describe("accounts and sessions on dynalite", function () {
       const sid = sidOf(tokens.refreshToken);
       expect(sidOf(next.refreshToken)).to.equal(sid);
       expect([generationOf(tokens.refreshToken), generationOf(next.refreshToken)]).to.deep.equal([0, 1]);
-      const claims = verifyAccessToken(next.accessToken, { keys: [key.verification], issuer: config.issuer, audiences: config.tenants, clockToleranceSeconds: 0, now: clock() });
+      const claims = verifyAccessToken(next.accessToken, { keys: [key.verification], issuer: config.issuer, audiences: config.tenants, clockToleranceSeconds: 0, maxLifetimeSeconds: config.accessTokenTtlSeconds, now: clock() });
       expect(claims).to.include({ sub: user.userId, sid });
       expect(next.refreshExpiresIn).to.equal(config.refreshTokenTtlSeconds - 60);
       expect(await store.getSession(sid)).to.include({ generation: 1, revoked: false, rotatedAt: clock() });

@@ -1,5 +1,6 @@
 import type { Config } from "./config.js";
 import { InvalidRequestError } from "./errors.js";
+import { isCommonPassword } from "./password-blocklist.js";
 
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -12,15 +13,37 @@ export interface Credentials {
 }
 
 /**
+ * Lone surrogates (half of a UTF-16 pair) are not text: encoding to UTF-8, as the table
+ * and argon2 do, turns each into U+FFFD, so `x\ud800` and `x\udfff` would be one account
+ * and one password.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Characters that show nothing or change how the rest shows, so `a\u200bdmin` looks like
+ * `admin` (RFC 8264 §9.13 IgnorableProperties, which PRECIS identifiers disallow): format
+ * characters (\p{Cf}: zero-width joiners and spaces, bidi controls, soft hyphen, tags),
+ * the other default-ignorable code points (variation selectors, Hangul fillers) and
+ * noncharacters.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Noncharacter_Code_Point}]/u;
+
+/**
  * Email as the account key: trimmed, NFKC, lower-cased, at most 254 characters
- * (RFC 5321 path limit), exactly one `@` with text on both sides, no whitespace.
+ * (RFC 5321 path limit), exactly one `@` with text on both sides, no whitespace, controls
+ * or invisible characters, well-formed UTF-16. This follows RFC 8265's UsernameCaseMapped
+ * where it changes no existing key: NFKC already does its width mapping, and the
+ * characters refused here are ones PRECIS disallows; its limits on symbols and its bidi
+ * rule are not applied, since email addresses (RFC 6531) allow them.
  */
 export function normalizeEmail(raw: string): string {
+  if (LONE_SURROGATE.test(raw)) throw new InvalidRequestError("email must be well-formed Unicode (it contains a lone surrogate)");
   const email = raw.trim().normalize("NFKC").toLowerCase();
   if (email.length === 0) throw new InvalidRequestError("email must not be empty");
   if (email.length > MAX_EMAIL_LENGTH) {
     throw new InvalidRequestError(`email must be at most ${MAX_EMAIL_LENGTH} characters`);
   }
+  if (INVISIBLE.test(email)) throw new InvalidRequestError("email must not contain invisible or format characters");
   const parts = email.split("@");
   if (parts.length !== 2 || !parts[0] || !parts[1] || /[\s\p{Cc}]/u.test(email)) {
     throw new InvalidRequestError("email must be an address like name@example.com");
@@ -28,8 +51,17 @@ export function normalizeEmail(raw: string): string {
   return email;
 }
 
-/** NFKC so the same password typed on different keyboards hashes the same. */
-export const normalizePassword = (raw: string): string => raw.normalize("NFKC");
+/**
+ * NFKC so the same password typed on different keyboards hashes the same. RFC 8265's
+ * OpaqueString would use NFC; NFKC stays because changing it would change the hash input
+ * of existing passwords and lock their owners out (it already maps the non-ASCII spaces
+ * OpaqueString maps). Lone surrogates are refused everywhere, login included: they would
+ * make distinct passwords equal.
+ */
+export function normalizePassword(raw: string): string {
+  if (LONE_SURROGATE.test(raw)) throw new InvalidRequestError("password must be well-formed Unicode (it contains a lone surrogate)");
+  return raw.normalize("NFKC");
+}
 
 /** Length counted in code points, so an emoji counts as one character. */
 const length = (text: string): number => [...text].length;
@@ -51,15 +83,27 @@ export function readCredentials(
   if (length(password) > MAX_PASSWORD_LENGTH) {
     throw new InvalidRequestError(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
-  if (purpose === "register") {
-    if (length(password) < config.passwordMinLength) {
-      throw new InvalidRequestError(`password must be at least ${config.passwordMinLength} characters`);
-    }
-    if (password.toLowerCase() === email) {
-      throw new InvalidRequestError("password must not be the email address");
-    }
-  }
+  if (purpose === "register") assertNewPassword(password, email, config);
   return { tenant, email, password };
+}
+
+/**
+ * The policy for every new password (register now; reset and change later), applied to
+ * the normalised password. Never applied at login, so a policy change locks nobody out.
+ * Controls are refused as RFC 8265's OpaqueString does; common breached passwords as
+ * NIST SP 800-63B §5.1.1.2 requires.
+ */
+export function assertNewPassword(password: string, email: string, config: Config): void {
+  if (length(password) < config.passwordMinLength) {
+    throw new InvalidRequestError(`password must be at least ${config.passwordMinLength} characters`);
+  }
+  if (password.toLowerCase() === email) {
+    throw new InvalidRequestError("password must not be the email address");
+  }
+  if (/\p{Cc}/u.test(password)) throw new InvalidRequestError("password must not contain control characters");
+  if (isCommonPassword(password)) {
+    throw new InvalidRequestError("password is one of the most common breached passwords; choose one that is harder to guess");
+  }
 }
 
 /** `tenant` is optional and defaults to the deployment's default tenant. */

@@ -22,6 +22,15 @@ export class InvalidRequestError extends AuthError {
   readonly status = 400;
 }
 
+/**
+ * 415: the body is not `application/json`. Still `invalid_request` (RFC 6749 §5.2 has no
+ * code of its own for it); the status tells clients and proxies what is wrong.
+ */
+export class UnsupportedMediaTypeError extends AuthError {
+  readonly code = "invalid_request";
+  readonly status = 415;
+}
+
 /** 401: wrong credentials, or a bad, expired, reused or revoked refresh token. */
 export class InvalidGrantError extends AuthError {
   readonly code = "invalid_grant";
@@ -32,6 +41,12 @@ export class InvalidGrantError extends AuthError {
 export class InvalidTokenError extends AuthError {
   readonly code = "invalid_token";
   readonly status = 401;
+}
+
+/** 403: the request came from a place not allowed to use it (a cookie refresh from a foreign origin). */
+export class AccessDeniedError extends AuthError {
+  readonly code = "access_denied";
+  readonly status = 403;
 }
 
 /** 409: an account with this email already exists in the tenant. */

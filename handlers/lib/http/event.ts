@@ -9,6 +9,8 @@ export interface HttpEvent {
   isBase64Encoded?: boolean;
   requestContext: {
     requestId: string;
+    /** The host the client called (the API's or its custom domain); with a port locally. */
+    domainName?: string;
     http: { method: string; path: string; sourceIp?: string };
     authorizer?: { lambda?: Record<string, unknown> };
   };
@@ -37,6 +39,17 @@ export const noContent = (cookies?: string[]): HttpResult => ({
   headers: { "cache-control": "no-store" },
   ...(cookies ? { cookies } : {}),
 });
+
+/**
+ * A request header by its lower-case name, matched case-insensitively: API Gateway
+ * lower-cases names in payload 2.0, but a direct invocation (a test, the console) may not.
+ */
+export function header(event: Pick<HttpEvent, "headers">, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  if (headers[name] !== undefined) return headers[name];
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
 
 /** Reads a cookie from the v2 `cookies` array (API Gateway splits the Cookie header into it). */
 export function cookie(event: HttpEvent, name: string): string | undefined {

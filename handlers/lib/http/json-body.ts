@@ -1,11 +1,37 @@
-import { InvalidRequestError } from "../domain/errors.js";
-import type { HttpEvent } from "./event.js";
+import { InvalidRequestError, UnsupportedMediaTypeError } from "../domain/errors.js";
+import { header, type HttpEvent } from "./event.js";
 
 /** Bodies above 16 KiB are refused before parsing: no credential needs more. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Parses a JSON object body; anything else is `invalid_request` saying what is wrong. */
+export const JSON_MEDIA_TYPE = "application/json";
+
+/**
+ * A body must be declared `application/json` (RFC 8259 §11; OWASP ASVS 4.0.3 V13.1.5),
+ * the media type case-insensitive, parameters allowed, but a `charset` other than UTF-8
+ * refused (RFC 8259 §8.1). Anything else is a 415, notably `text/plain` and the form
+ * types, which a cross-site HTML form or a "simple" fetch sends without a CORS preflight
+ * (login CSRF). `application/*+json` types are refused too: this API speaks one format.
+ */
+export function requireJsonContentType(event: Pick<HttpEvent, "headers">): void {
+  const [mediaType, ...parameters] = (header(event, "content-type") ?? "").split(";");
+  if (mediaType.trim().toLowerCase() !== JSON_MEDIA_TYPE) {
+    throw new UnsupportedMediaTypeError(`unsupported Content-Type: expected ${JSON_MEDIA_TYPE}`);
+  }
+  for (const parameter of parameters) {
+    const [name, value = ""] = parameter.split("=", 2).map((part) => part.trim().toLowerCase());
+    if (name === "charset" && value.replace(/^"(.*)"$/, "$1") !== "utf-8") {
+      throw new UnsupportedMediaTypeError(`unsupported charset: expected ${JSON_MEDIA_TYPE} in UTF-8`);
+    }
+  }
+}
+
+/**
+ * Parses a JSON object body. A wrong Content-Type is a 415; anything else wrong is
+ * `invalid_request` saying what.
+ */
 export function jsonBody(event: HttpEvent): Record<string, unknown> {
+  requireJsonContentType(event);
   const raw = event.body ?? "";
   const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
   if (bytes.length > MAX_BODY_BYTES) throw new InvalidRequestError(`body must be at most ${MAX_BODY_BYTES} bytes`);

@@ -35,6 +35,31 @@ export function loadConfig(env: Env): Config {
   };
 }
 
+/**
+ * `CORS_ALLOWED_ORIGINS`: comma-separated browser origins (`scheme://host[:port]`, exactly
+ * as a browser sends `Origin`) or `*`; none by default. CORS (the stack, the local
+ * gateway) and the refresh cookie's origin check both read it.
+ */
+export function allowedOrigins(env: Env): string[] {
+  const origins = (optional(env, "CORS_ALLOWED_ORIGINS") ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const bad = origins.find((origin) => origin !== "*" && !isOrigin(origin));
+  if (bad !== undefined) {
+    throw new ConfigError("CORS_ALLOWED_ORIGINS", `entry "${bad}" must be an origin like https://app.example.com (lower-case scheme, host and port, no path) or *`);
+  }
+  return origins;
+}
+
+const isOrigin = (value: string): boolean => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+};
+
 export function required(env: Env, name: string): string {
   const value = env[name]?.trim();
   if (!value) throw new ConfigError(name, "is required");
