@@ -1,19 +1,30 @@
 import { randomUUID } from "node:crypto";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dynamoStore } from "../../handlers/lib/adapters/dynamo-store.js";
 import type { AuthStore } from "../../handlers/lib/domain/store.js";
 import { ensureTable, localDynamoClient, startDynalite } from "../../local/dynalite.js";
 
 /**
  * A real DynamoDB API (dynalite, in memory, on 127.0.0.1) with the service's table.
- * Call in `before`; `close` in `after`.
+ * Call in `before`; `close` in `after`. `endpoint` and `tableName` let the real bundles
+ * use it; `client` writes items the store would never write.
  */
-export async function localTable(): Promise<{ store: AuthStore; close(): Promise<void> }> {
+export async function localTable(): Promise<{
+  store: AuthStore;
+  client: DynamoDBClient;
+  endpoint: string;
+  tableName: string;
+  close(): Promise<void>;
+}> {
   const server = await startDynalite();
   const client = localDynamoClient(server.endpoint);
   const tableName = `test-${randomUUID()}`;
   await ensureTable(client, tableName);
   return {
     store: dynamoStore(client, tableName),
+    client,
+    endpoint: server.endpoint,
+    tableName,
     async close() {
       client.destroy();
       await server.close();
