@@ -15,6 +15,7 @@ import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
+import { EXPECTED_ROUTES } from "./helpers/expected-routes.js";
 import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
 
 /**
@@ -41,6 +42,11 @@ describe("infrastructure (synthesized Terraform)", function () {
     stacks = (await synthAll()).stacks;
   });
   after(removeSynth);
+
+  it("handlers/routes.ts declares exactly the expected routes (the local runtime serves from it)", () => {
+    const declared = Object.fromEntries(routes.map((r) => [`${r.method} ${r.path}`, { auth: r.auth, handler: r.handler }]));
+    expect(declared).to.deep.equal(EXPECTED_ROUTES);
+  });
 
   it("declares one stack per environment from one class", () => {
     expect(Object.keys(stacks).sort()).to.deep.equal(["dev", "prod", "staging"]);
@@ -134,35 +140,36 @@ describe("infrastructure (synthesized Terraform)", function () {
           expect(permission.source_arn).to.equal(`${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/authorizers/${ref("aws_apigatewayv2_authorizer", authorizer.id, "id")}`);
         });
 
-        it("has exactly the routes of handlers/routes.ts, each with its auth and its function", () => {
+        it("has exactly the expected routes, each with its auth and its function", () => {
           const deployed = Object.values(s().resources("aws_apigatewayv2_route"));
-          expect(deployed.map((r) => r.route_key).sort()).to.deep.equal(routes.map((r) => `${r.method} ${r.path}`).sort());
+          expect(deployed.map((r) => r.route_key).sort()).to.deep.equal(Object.keys(EXPECTED_ROUTES).sort());
           const authorizerId = s().at("aws_apigatewayv2_authorizer", "http/authorizer").id;
           const integrations = s().resources("aws_apigatewayv2_integration");
           const permissions = Object.values(s().resources("aws_lambda_permission"));
-          for (const route of routes) {
-            const r = deployed.find((d) => d.route_key === `${route.method} ${route.path}`)!;
-            if (route.auth === "bearer") {
-              expect(r, route.path).to.include({ authorization_type: "CUSTOM", authorizer_id: ref("aws_apigatewayv2_authorizer", authorizerId, "id") });
+          for (const [routeKey, expected] of Object.entries(EXPECTED_ROUTES)) {
+            const [method, path] = routeKey.split(" ");
+            const r = deployed.find((d) => d.route_key === routeKey)!;
+            if (expected.auth === "bearer") {
+              expect(r, routeKey).to.include({ authorization_type: "CUSTOM", authorizer_id: ref("aws_apigatewayv2_authorizer", authorizerId, "id") });
             } else {
-              expect(r.authorization_type, route.path).to.equal("NONE");
-              expect(r, route.path).not.to.have.property("authorizer_id");
+              expect(r.authorization_type, routeKey).to.equal("NONE");
+              expect(r, routeKey).not.to.have.property("authorizer_id");
             }
             const integrationId = /aws_apigatewayv2_integration\.([^.]+)\.id/.exec(r.target)![1];
-            expect(integrations[integrationId]).to.include({
+            expect(integrations[integrationId], routeKey).to.include({
               integration_type: "AWS_PROXY",
               payload_format_version: "2.0",
-              integration_uri: ref("aws_lambda_function", fn(route.handler).id, "invoke_arn"),
+              integration_uri: ref("aws_lambda_function", fn(expected.handler).id, "invoke_arn"),
             });
-            const sourceArn = `${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/*/${route.method}${route.path}`;
+            const sourceArn = `${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/*/${method}${path}`;
             const permission = permissions.find((p) => p.source_arn === sourceArn);
-            expect(permission, `permission for ${route.path}`).to.include({
+            expect(permission, `permission for ${routeKey}`).to.include({
               principal: "apigateway.amazonaws.com",
               action: "lambda:InvokeFunction",
-              function_name: ref("aws_lambda_function", fn(route.handler).id, "function_name"),
+              function_name: ref("aws_lambda_function", fn(expected.handler).id, "function_name"),
             });
           }
-          expect(permissions).to.have.length(routes.length + 1);
+          expect(permissions).to.have.length(Object.keys(EXPECTED_ROUTES).length + 1);
         });
       });
 
