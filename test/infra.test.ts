@@ -11,12 +11,15 @@ import { App } from "cdktf";
 import { functions } from "../handlers/functions.js";
 import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { routes } from "../handlers/routes.js";
+import { ConfigError } from "../handlers/lib/domain/errors.js";
+import { loadConfig } from "../handlers/lib/runtime/config.js";
 import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
 import { EXPECTED_ROUTES } from "./helpers/expected-routes.js";
 import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
+import { evaluateCondition } from "./helpers/terraform-expression.js";
 
 /**
  * The exact IAM actions each function may perform, written out here rather than derived
@@ -30,6 +33,34 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; key: string[] }> = {
   me: { table: ["dynamodb:GetItem"], key: [] },
   jwks: { table: [], key: [] },
   authorizer: { table: [], key: [] },
+};
+
+/** A whole-number range: its ends pass; one step outside either end, and a fraction, fail. */
+const range = (min: number, max: number) => ({ accepts: [min, max, Math.floor((min + max) / 2)], refuses: [min - 1, max + 1, min + 0.5] });
+
+/**
+ * What each variable's `validation` must accept and refuse, written out here rather than
+ * read from stacks/variables.ts, so that raising or dropping a limit fails this test. `env`
+ * names the variable the functions validate again at cold start (runtime/config.ts), which
+ * must agree; `context` gives the other variables a condition reads.
+ */
+const EXPECTED_VALIDATIONS: Record<string, { accepts: unknown[]; refuses: unknown[]; env?: string; context?: Record<string, unknown> }> = {
+  access_token_ttl_seconds: { ...range(60, 86_400), env: "ACCESS_TOKEN_TTL_SECONDS" },
+  refresh_token_ttl_seconds: { ...range(300, 31_536_000), env: "REFRESH_TOKEN_TTL_SECONDS" },
+  password_min_length: { ...range(8, 128), env: "PASSWORD_MIN_LENGTH" },
+  // A cached allow outlives the token's exp by up to this long.
+  authorizer_cache_ttl_seconds: range(0, 3600),
+  log_retention_days: {
+    accepts: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+    refuses: [0, 2, 4, 31, 366, 3654, 7.5],
+  },
+  log_level: { accepts: ["debug", "info", "warn", "error"], refuses: ["trace", "INFO", "", "warning"] },
+  tenants: {
+    accepts: [["default"], ["a", "b.c_d-e", "0"], ["x".repeat(63)]],
+    refuses: [[], [""], ["Default"], ["a#b"], ["-a"], ["x".repeat(64)], ["a b"], ["ok", "not ok"]],
+    env: "TENANTS",
+  },
+  default_tenant: { accepts: ["a", "b"], refuses: ["c", "A"], env: "DEFAULT_TENANT", context: { tenants: ["a", "b"] } },
 };
 
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
@@ -303,6 +334,60 @@ describe("infrastructure (synthesized Terraform)", function () {
       });
     });
   }
+
+  describe("variable validation (every validation block, evaluated)", () => {
+    const declared = () => stacks.dev.json.variable as Record<string, { default?: unknown; validation?: Array<{ condition: string; error_message: string }> }>;
+    const passes = (name: string, value: unknown, context: Record<string, unknown> = {}) =>
+      declared()[name].validation!.every((v) => evaluateCondition(v.condition, { ...context, [name]: value }));
+
+    it("validates exactly the variables the expected table lists, the same in every environment", () => {
+      const validated = Object.keys(declared()).filter((name) => declared()[name].validation?.length);
+      expect(validated.sort()).to.deep.equal(Object.keys(EXPECTED_VALIDATIONS).sort());
+      for (const env of ENVIRONMENTS) expect(stacks[env].json.variable, env).to.deep.equal(declared());
+    });
+
+    for (const [name, expected] of Object.entries(EXPECTED_VALIDATIONS)) {
+      it(`${name}: accepts each expected value and refuses each one just outside`, () => {
+        for (const value of expected.accepts) expect(passes(name, value, expected.context), `${name} = ${JSON.stringify(value)}`).to.equal(true);
+        for (const value of expected.refuses) expect(passes(name, value, expected.context), `${name} = ${JSON.stringify(value)}`).to.equal(false);
+      });
+
+      if (expected.env) {
+        const env = expected.env;
+        it(`${name}: the functions' cold-start check of ${env} agrees with the Terraform bounds`, () => {
+          const base = { ISSUER: "https://auth.example.com", TENANTS: "a,b" };
+          const asEnv = (value: unknown) => (Array.isArray(value) ? value.join(",") : String(value));
+          for (const value of expected.accepts) expect(() => loadConfig({ ...base, [env]: asEnv(value) }), `${env}=${asEnv(value)}`).not.to.throw();
+          for (const value of expected.refuses) {
+            const error = (() => {
+              try {
+                loadConfig({ ...base, [env]: asEnv(value) });
+              } catch (e) {
+                return e;
+              }
+            })();
+            expect(error, `${env}=${asEnv(value)} must be refused at cold start`).to.be.instanceOf(ConfigError);
+            expect((error as ConfigError).variable).to.equal(env);
+          }
+          // Unset, the function falls back to the same default Terraform sets.
+          const key = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof ReturnType<typeof loadConfig>;
+          if ("default" in declared()[name]) expect(loadConfig(base)[key], `default of ${name}`).to.equal(declared()[name].default);
+        });
+      }
+    }
+
+    for (const env of ENVIRONMENTS) {
+      it(`environments/${env}.tfvars.json passes every validation`, () => {
+        const values = {
+          ...Object.fromEntries(Object.entries(declared()).filter(([, v]) => "default" in v).map(([k, v]) => [k, v.default])),
+          ...readTfvars(env),
+        };
+        for (const [name, variable] of Object.entries(declared())) {
+          for (const { condition } of variable.validation ?? []) expect(evaluateCondition(condition, values), `${env}: ${name}`).to.equal(true);
+        }
+      });
+    }
+  });
 
   describe("remote state", () => {
     it("uses S3 with locking and encryption when environments/<env>.backend.json exists", async () => {
