@@ -58,6 +58,7 @@ describe("handler wiring (real bundles on dynalite)", function () {
     handlers = await loadBundledHandlers();
   });
   after(async () => {
+    handlers?.close();
     restoreEnv?.();
     await table?.close();
     if (keyDir) rmSync(keyDir, { recursive: true, force: true });

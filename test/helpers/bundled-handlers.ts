@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -29,12 +30,15 @@ export interface Invocation<R> {
 export interface BundledHandlers {
   http(name: Exclude<FunctionName, "authorizer">, event: HttpEvent): Promise<Invocation<HttpResult>>;
   authorizer(event: AuthorizerEvent): Promise<Invocation<AuthorizerResult>>;
+  /** Gives console.log back. */
+  close(): void;
 }
 
 /**
  * The real host bundles (esbuild output, as `npm start` runs them), each loaded afresh so
  * its cold start reads the environment as it is now: set it first (see `setEnv`). Every
- * call captures what the function logged, so tests can assert on it and the run stays quiet.
+ * call captures what the function logged, so tests can assert on it and the run stays
+ * quiet; call `close` in `after`.
  */
 export async function loadBundledHandlers(): Promise<BundledHandlers> {
   const loaded: Record<string, (event: unknown) => Promise<unknown>> = {};
@@ -43,19 +47,27 @@ export async function loadBundledHandlers(): Promise<BundledHandlers> {
     delete require.cache[require.resolve(file)];
     loaded[bundle.name] = (require(file) as { handler: (event: unknown) => Promise<unknown> }).handler;
   }
+  // One console.log for the whole run, routing each line to the invocation that wrote it
+  // (AsyncLocalStorage follows the awaits), so concurrent calls keep their logs apart.
+  const current = new AsyncLocalStorage<string[]>();
+  const original = console.log;
+  const capture = (...args: unknown[]) => {
+    const logs = current.getStore();
+    if (logs) logs.push(args.map(String).join(" "));
+    else original(...args);
+  };
+  console.log = capture;
   const invoke = async <R>(name: string, event: unknown): Promise<Invocation<R>> => {
     const logs: string[] = [];
-    const original = console.log;
-    console.log = (...args: unknown[]) => void logs.push(args.map(String).join(" "));
-    try {
-      return { result: (await loaded[name](event)) as R, logs };
-    } finally {
-      console.log = original;
-    }
+    const result = (await current.run(logs, () => loaded[name](event))) as R;
+    return { result, logs };
   };
   return {
     http: (name, event) => invoke(name, event),
     authorizer: (event) => invoke("authorizer", event),
+    close() {
+      if (console.log === capture) console.log = original;
+    },
   };
 }
 
