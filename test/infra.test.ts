@@ -11,6 +11,7 @@ import { App } from "cdktf";
 import { functions } from "../handlers/functions.js";
 import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { routes } from "../handlers/routes.js";
+import type { Config } from "../handlers/lib/domain/config.js";
 import { ConfigError } from "../handlers/lib/domain/errors.js";
 import { loadConfig } from "../handlers/lib/runtime/config.js";
 import { ROOT } from "../bundle/bundler.js";
@@ -42,12 +43,13 @@ const range = (min: number, max: number) => ({ accepts: [min, max, Math.floor((m
  * What each variable's `validation` must accept and refuse, written out here rather than
  * read from stacks/variables.ts, so that raising or dropping a limit fails this test. `env`
  * names the variable the functions validate again at cold start (runtime/config.ts), which
- * must agree; `context` gives the other variables a condition reads.
+ * must agree, and `field` the Config field whose default must equal Terraform's; `context`
+ * gives the other variables a condition reads.
  */
-const EXPECTED_VALIDATIONS: Record<string, { accepts: unknown[]; refuses: unknown[]; env?: string; context?: Record<string, unknown> }> = {
-  access_token_ttl_seconds: { ...range(60, 86_400), env: "ACCESS_TOKEN_TTL_SECONDS" },
-  refresh_token_ttl_seconds: { ...range(300, 31_536_000), env: "REFRESH_TOKEN_TTL_SECONDS" },
-  password_min_length: { ...range(8, 128), env: "PASSWORD_MIN_LENGTH" },
+const EXPECTED_VALIDATIONS: Record<string, { accepts: unknown[]; refuses: unknown[]; env?: string; field?: keyof Config; context?: Record<string, unknown> }> = {
+  access_token_ttl_seconds: { ...range(60, 86_400), env: "ACCESS_TOKEN_TTL_SECONDS", field: "accessTokenTtlSeconds" },
+  refresh_token_ttl_seconds: { ...range(300, 31_536_000), env: "REFRESH_TOKEN_TTL_SECONDS", field: "refreshTokenTtlSeconds" },
+  password_min_length: { ...range(8, 128), env: "PASSWORD_MIN_LENGTH", field: "passwordMinLength" },
   // A cached allow outlives the token's exp by up to this long.
   authorizer_cache_ttl_seconds: range(0, 3600),
   log_retention_days: {
@@ -370,8 +372,7 @@ describe("infrastructure (synthesized Terraform)", function () {
             expect((error as ConfigError).variable).to.equal(env);
           }
           // Unset, the function falls back to the same default Terraform sets.
-          const key = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof ReturnType<typeof loadConfig>;
-          if ("default" in declared()[name]) expect(loadConfig(base)[key], `default of ${name}`).to.equal(declared()[name].default);
+          if (expected.field) expect(loadConfig(base)[expected.field], `default of ${name}`).to.equal(declared()[name].default);
         });
       }
     }
