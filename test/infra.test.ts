@@ -11,11 +11,16 @@ import { App } from "cdktf";
 import { functions } from "../handlers/functions.js";
 import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { routes } from "../handlers/routes.js";
+import type { Config } from "../handlers/lib/domain/config.js";
+import { ConfigError } from "../handlers/lib/domain/errors.js";
+import { loadConfig } from "../handlers/lib/runtime/config.js";
 import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
+import { EXPECTED_ROUTES } from "./helpers/expected-routes.js";
 import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
+import { evaluateCondition } from "./helpers/terraform-expression.js";
 
 /**
  * The exact IAM actions each function may perform, written out here rather than derived
@@ -31,6 +36,40 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; key: string[]; refresh
   authorizer: { table: [], key: [], refreshKey: [] },
 };
 
+/** A whole-number range: its ends pass; one step outside either end, and a fraction, fail. */
+const range = (min: number, max: number) => ({ accepts: [min, max, Math.floor((min + max) / 2)], refuses: [min - 1, max + 1, min + 0.5] });
+
+/**
+ * What each variable's `validation` must accept and refuse, written out here rather than
+ * read from stacks/variables.ts, so that raising or dropping a limit fails this test. `env`
+ * names the variable the functions validate again at cold start (runtime/config.ts), which
+ * must agree, and `field` the Config field whose default must equal Terraform's; `context`
+ * gives the other variables a condition reads.
+ */
+const EXPECTED_VALIDATIONS: Record<string, { accepts: unknown[]; refuses: unknown[]; env?: string; field?: keyof Config; context?: Record<string, unknown> }> = {
+  access_token_ttl_seconds: { ...range(60, 86_400), env: "ACCESS_TOKEN_TTL_SECONDS", field: "accessTokenTtlSeconds" },
+  refresh_token_ttl_seconds: { ...range(300, 31_536_000), env: "REFRESH_TOKEN_TTL_SECONDS", field: "refreshTokenTtlSeconds" },
+  password_min_length: { ...range(8, 128), env: "PASSWORD_MIN_LENGTH", field: "passwordMinLength" },
+  // A cached allow outlives the token's exp by up to this long.
+  authorizer_cache_ttl_seconds: range(0, 300),
+  refresh_reuse_grace_seconds: { ...range(0, 60), env: "REFRESH_REUSE_GRACE_SECONDS", field: "refreshReuseGraceSeconds" },
+  cors_allowed_origins: {
+    accepts: [["*"], ["https://app.example.com"], ["http://localhost:5173", "https://a.b.example:8443"]],
+    refuses: [["https://app.example.com/"], ["HTTPS://app.example.com"], ["app.example.com"], ["https://app.example.com/path"], ["*", "null"]],
+  },
+  log_retention_days: {
+    accepts: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+    refuses: [0, 2, 4, 31, 366, 3654, 7.5],
+  },
+  log_level: { accepts: ["debug", "info", "warn", "error"], refuses: ["trace", "INFO", "", "warning"] },
+  tenants: {
+    accepts: [["default"], ["a", "b.c_d-e", "0"], ["x".repeat(63)]],
+    refuses: [[], [""], ["Default"], ["a#b"], ["-a"], ["x".repeat(64)], ["a b"], ["ok", "not ok"]],
+    env: "TENANTS",
+  },
+  default_tenant: { accepts: ["a", "b"], refuses: ["c", "A"], env: "DEFAULT_TENANT", context: { tenants: ["a", "b"] } },
+};
+
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
 
 describe("infrastructure (synthesized Terraform)", function () {
@@ -41,6 +80,11 @@ describe("infrastructure (synthesized Terraform)", function () {
     stacks = (await synthAll()).stacks;
   });
   after(removeSynth);
+
+  it("handlers/routes.ts declares exactly the expected routes (the local runtime serves from it)", () => {
+    const declared = Object.fromEntries(routes.map((r) => [`${r.method} ${r.path}`, { auth: r.auth, handler: r.handler }]));
+    expect(declared).to.deep.equal(EXPECTED_ROUTES);
+  });
 
   it("declares one stack per environment from one class", () => {
     expect(Object.keys(stacks).sort()).to.deep.equal(["dev", "prod", "staging"]);
@@ -135,35 +179,36 @@ describe("infrastructure (synthesized Terraform)", function () {
           expect(permission.source_arn).to.equal(`${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/authorizers/${ref("aws_apigatewayv2_authorizer", authorizer.id, "id")}`);
         });
 
-        it("has exactly the routes of handlers/routes.ts, each with its auth and its function", () => {
+        it("has exactly the expected routes, each with its auth and its function", () => {
           const deployed = Object.values(s().resources("aws_apigatewayv2_route"));
-          expect(deployed.map((r) => r.route_key).sort()).to.deep.equal(routes.map((r) => `${r.method} ${r.path}`).sort());
+          expect(deployed.map((r) => r.route_key).sort()).to.deep.equal(Object.keys(EXPECTED_ROUTES).sort());
           const authorizerId = s().at("aws_apigatewayv2_authorizer", "http/authorizer").id;
           const integrations = s().resources("aws_apigatewayv2_integration");
           const permissions = Object.values(s().resources("aws_lambda_permission"));
-          for (const route of routes) {
-            const r = deployed.find((d) => d.route_key === `${route.method} ${route.path}`)!;
-            if (route.auth === "bearer") {
-              expect(r, route.path).to.include({ authorization_type: "CUSTOM", authorizer_id: ref("aws_apigatewayv2_authorizer", authorizerId, "id") });
+          for (const [routeKey, expected] of Object.entries(EXPECTED_ROUTES)) {
+            const [method, path] = routeKey.split(" ");
+            const r = deployed.find((d) => d.route_key === routeKey)!;
+            if (expected.auth === "bearer") {
+              expect(r, routeKey).to.include({ authorization_type: "CUSTOM", authorizer_id: ref("aws_apigatewayv2_authorizer", authorizerId, "id") });
             } else {
-              expect(r.authorization_type, route.path).to.equal("NONE");
-              expect(r, route.path).not.to.have.property("authorizer_id");
+              expect(r.authorization_type, routeKey).to.equal("NONE");
+              expect(r, routeKey).not.to.have.property("authorizer_id");
             }
             const integrationId = /aws_apigatewayv2_integration\.([^.]+)\.id/.exec(r.target)![1];
-            expect(integrations[integrationId]).to.include({
+            expect(integrations[integrationId], routeKey).to.include({
               integration_type: "AWS_PROXY",
               payload_format_version: "2.0",
-              integration_uri: ref("aws_lambda_function", fn(route.handler).id, "invoke_arn"),
+              integration_uri: ref("aws_lambda_function", fn(expected.handler).id, "invoke_arn"),
             });
-            const sourceArn = `${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/*/${route.method}${route.path}`;
+            const sourceArn = `${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/*/${method}${path}`;
             const permission = permissions.find((p) => p.source_arn === sourceArn);
-            expect(permission, `permission for ${route.path}`).to.include({
+            expect(permission, `permission for ${routeKey}`).to.include({
               principal: "apigateway.amazonaws.com",
               action: "lambda:InvokeFunction",
-              function_name: ref("aws_lambda_function", fn(route.handler).id, "function_name"),
+              function_name: ref("aws_lambda_function", fn(expected.handler).id, "function_name"),
             });
           }
-          expect(permissions).to.have.length(routes.length + 1);
+          expect(permissions).to.have.length(Object.keys(EXPECTED_ROUTES).length + 1);
         });
       });
 
@@ -317,6 +362,59 @@ describe("infrastructure (synthesized Terraform)", function () {
       });
     });
   }
+
+  describe("variable validation (every validation block, evaluated)", () => {
+    const declared = () => stacks.dev.json.variable as Record<string, { default?: unknown; validation?: Array<{ condition: string; error_message: string }> }>;
+    const passes = (name: string, value: unknown, context: Record<string, unknown> = {}) =>
+      declared()[name].validation!.every((v) => evaluateCondition(v.condition, { ...context, [name]: value }));
+
+    it("validates exactly the variables the expected table lists, the same in every environment", () => {
+      const validated = Object.keys(declared()).filter((name) => declared()[name].validation?.length);
+      expect(validated.sort()).to.deep.equal(Object.keys(EXPECTED_VALIDATIONS).sort());
+      for (const env of ENVIRONMENTS) expect(stacks[env].json.variable, env).to.deep.equal(declared());
+    });
+
+    for (const [name, expected] of Object.entries(EXPECTED_VALIDATIONS)) {
+      it(`${name}: accepts each expected value and refuses each one just outside`, () => {
+        for (const value of expected.accepts) expect(passes(name, value, expected.context), `${name} = ${JSON.stringify(value)}`).to.equal(true);
+        for (const value of expected.refuses) expect(passes(name, value, expected.context), `${name} = ${JSON.stringify(value)}`).to.equal(false);
+      });
+
+      if (expected.env) {
+        const env = expected.env;
+        it(`${name}: the functions' cold-start check of ${env} agrees with the Terraform bounds`, () => {
+          const base = { ISSUER: "https://auth.example.com", TENANTS: "a,b" };
+          const asEnv = (value: unknown) => (Array.isArray(value) ? value.join(",") : String(value));
+          for (const value of expected.accepts) expect(() => loadConfig({ ...base, [env]: asEnv(value) }), `${env}=${asEnv(value)}`).not.to.throw();
+          for (const value of expected.refuses) {
+            const error = (() => {
+              try {
+                loadConfig({ ...base, [env]: asEnv(value) });
+              } catch (e) {
+                return e;
+              }
+            })();
+            expect(error, `${env}=${asEnv(value)} must be refused at cold start`).to.be.instanceOf(ConfigError);
+            expect((error as ConfigError).variable).to.equal(env);
+          }
+          // Unset, the function falls back to the same default Terraform sets.
+          if (expected.field) expect(loadConfig(base)[expected.field], `default of ${name}`).to.equal(declared()[name].default);
+        });
+      }
+    }
+
+    for (const env of ENVIRONMENTS) {
+      it(`environments/${env}.tfvars.json passes every validation`, () => {
+        const values = {
+          ...Object.fromEntries(Object.entries(declared()).filter(([, v]) => "default" in v).map(([k, v]) => [k, v.default])),
+          ...readTfvars(env),
+        };
+        for (const [name, variable] of Object.entries(declared())) {
+          for (const { condition } of variable.validation ?? []) expect(evaluateCondition(condition, values), `${env}: ${name}`).to.equal(true);
+        }
+      });
+    }
+  });
 
   describe("remote state", () => {
     it("uses S3 with locking and encryption when environments/<env>.backend.json exists", async () => {

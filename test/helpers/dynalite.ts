@@ -6,9 +6,16 @@ import { ensureTable, localDynamoClient, startDynalite } from "../../local/dynal
 
 /**
  * A real DynamoDB API (dynalite, in memory, on 127.0.0.1) with the service's table.
- * Call in `before`; `close` in `after`.
+ * Call in `before`; `close` in `after`. `endpoint` and `tableName` let the real bundles
+ * use it; `client` writes items the store would never write.
  */
-export async function localTable(): Promise<{ store: AuthStore; client: DynamoDBClient; tableName: string; close(): Promise<void> }> {
+export async function localTable(): Promise<{
+  store: AuthStore;
+  client: DynamoDBClient;
+  endpoint: string;
+  tableName: string;
+  close(): Promise<void>;
+}> {
   const server = await startDynalite();
   const client = localDynamoClient(server.endpoint);
   const tableName = `test-${randomUUID()}`;
@@ -16,6 +23,7 @@ export async function localTable(): Promise<{ store: AuthStore; client: DynamoDB
   return {
     store: dynamoStore(client, tableName),
     client,
+    endpoint: server.endpoint,
     tableName,
     async close() {
       client.destroy();
