@@ -93,8 +93,6 @@ function userToItem(user: UserRecord): Item {
     email: s(user.email),
     password_hash: s(user.passwordHash),
     created_at: s(user.createdAt),
-    failed_logins: n(user.failedLogins),
-    locked_until: n(user.lockedUntil),
     session_version: n(user.sessionVersion),
   };
 }
@@ -106,8 +104,6 @@ function itemToUser(item: Item): UserRecord {
     email: str(item, "email"),
     passwordHash: str(item, "password_hash"),
     createdAt: str(item, "created_at"),
-    failedLogins: num(item, "failed_logins"),
-    lockedUntil: num(item, "locked_until"),
     sessionVersion: num(item, "session_version"),
   };
 }
