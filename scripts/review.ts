@@ -20,6 +20,10 @@ const referencedId = (type: string, reference: string): string => {
   return match[1];
 };
 
+/** A policy statement's conditions, as " if <variable> <test> <a|b>" (empty without any). */
+const conditionOf = (statement: Block): string =>
+  statement.condition ? ` if ${statement.condition.map((c: Block) => `${c.variable} ${c.test} ${c.values.join("|")}`).join(" and ")}` : "";
+
 /** Renders the review of one synthesized stack with its tfvars. */
 export function renderReview(environment: string, stack: Block, tfvars: Record<string, unknown>): string {
   const variables = (stack.variable ?? {}) as Record<string, Block>;
@@ -80,7 +84,7 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
     const attached = all("aws_iam_role_policy").filter(([, p]) => p.role.includes(`aws_iam_role.${roleId}.`));
     for (const [, policy] of attached) {
       const doc = policies[referencedId("aws_iam_policy_document", policy.policy)];
-      for (const st of doc.statement) lines.push(`    ${st.effect} ${st.actions.join(", ")} on ${st.resources.map(show).join(", ")}`);
+      for (const st of doc.statement) lines.push(`    ${st.effect} ${st.actions.join(", ")} on ${st.resources.map(show).join(", ")}${conditionOf(st)}`);
     }
     lines.push(`    env: ${Object.keys(fn.environment.variables).sort().join(", ")}`);
   }
@@ -97,8 +101,7 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
     lines.push(`- ${label("aws_kms_key", id)}: ${k.customer_master_key_spec} ${k.key_usage}, deletion window ${k.deletion_window_in_days} days`);
     const policy = policies[referencedId("aws_iam_policy_document", k.policy)];
     for (const st of policy.statement) {
-      const condition = st.condition ? ` if ${st.condition.map((c: Block) => `${c.variable} ${c.test} ${c.values.join("|")}`).join(" and ")}` : "";
-      lines.push(`    key policy ${st.sid}: ${st.actions.length} actions (${st.actions.join(", ")}) for the account's IAM principals${condition}`);
+      lines.push(`    key policy ${st.sid}: ${st.actions.length} actions (${st.actions.join(", ")}) for the account's IAM principals${conditionOf(st)}`);
     }
   }
 

@@ -58,6 +58,14 @@ export class AuthStack extends TerraformStack {
       REFRESH_TOKEN_TTL_SECONDS: vars.refreshTokenTtlSeconds.stringValue,
       PASSWORD_MIN_LENGTH: vars.passwordMinLength.stringValue,
     };
+    const abuseLimits = {
+      LOCKOUT_MAX_FAILURES: vars.lockoutMaxFailures.stringValue,
+      LOCKOUT_BASE_SECONDS: vars.lockoutBaseSeconds.stringValue,
+      LOCKOUT_MAX_SECONDS: vars.lockoutMaxSeconds.stringValue,
+      SOURCE_WINDOW_SECONDS: vars.sourceWindowSeconds.stringValue,
+      SOURCE_FAILED_LOGINS_PER_WINDOW: vars.sourceFailedLoginsPerWindow.stringValue,
+      SOURCE_SIGNUPS_PER_WINDOW: vars.sourceSignupsPerWindow.stringValue,
+    };
     const deployed = {} as Record<FunctionName, AuthFunction>;
     for (const spec of functions) {
       deployed[spec.name] = new AuthFunction(this, spec.name, {
@@ -71,6 +79,7 @@ export class AuthStack extends TerraformStack {
         environment: {
           ...shared,
           ...(spec.tableActions.length ? { TABLE_NAME: table.name } : {}),
+          ...(spec.abuseLimits ? abuseLimits : {}),
           ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
           ...(spec.publicKeys
             ? { JWT_PUBLIC_KEYS: Fn.join(",", Fn.concat([[key.publicKey], vars.previousPublicKeys.listValue])) }

@@ -67,6 +67,46 @@ export function defineVariables(scope: Construct) {
       '${contains(["debug", "info", "warn", "error"], var.log_level)}',
       "log_level must be debug, info, warn or error.",
     ]),
+    // Brute force (OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2); the functions validate the same ranges at cold start.
+    lockoutMaxFailures: variable(
+      "lockout_max_failures",
+      "number",
+      "Consecutive failed logins per account (tenant + email, known or not) before it locks (1..20).",
+      5,
+      range("lockout_max_failures", 1, 20),
+    ),
+    lockoutBaseSeconds: variable(
+      "lockout_base_seconds",
+      "number",
+      "First account lock, in seconds; each further failure doubles it (1..3600).",
+      30,
+      range("lockout_base_seconds", 1, 3600),
+    ),
+    lockoutMaxSeconds: variable("lockout_max_seconds", "number", "Longest account lock, in seconds (lockout_base_seconds..86400).", 900, [
+      "${var.lockout_max_seconds >= var.lockout_base_seconds && var.lockout_max_seconds <= 86400 && floor(var.lockout_max_seconds) == var.lockout_max_seconds}",
+      "lockout_max_seconds must be a whole number from lockout_base_seconds to 86400.",
+    ]),
+    sourceWindowSeconds: variable(
+      "source_window_seconds",
+      "number",
+      "Fixed window of the per-source-address limits, in seconds (10..86400).",
+      300,
+      range("source_window_seconds", 10, 86_400),
+    ),
+    sourceFailedLoginsPerWindow: variable(
+      "source_failed_logins_per_window",
+      "number",
+      "Failed logins and refreshes one source address may make per window, across accounts (1..1000000).",
+      100,
+      range("source_failed_logins_per_window", 1, 1_000_000),
+    ),
+    sourceSignupsPerWindow: variable(
+      "source_signups_per_window",
+      "number",
+      "Registrations one source address may make per window (1..1000000).",
+      20,
+      range("source_signups_per_window", 1, 1_000_000),
+    ),
     previousPublicKeys: variable(
       "previous_public_keys",
       "list(string)",

@@ -21,14 +21,58 @@ import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/
  * The exact IAM actions each function may perform, written out here rather than derived
  * from handlers/functions.ts, so that widening a function's permissions fails this test.
  */
-const EXPECTED_ACTIONS: Record<string, { table: string[]; key: string[] }> = {
-  register: { table: ["dynamodb:PutItem"], key: [] },
-  login: { table: ["dynamodb:GetItem", "dynamodb:PutItem"], key: ["kms:Sign"] },
-  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], key: ["kms:Sign"] },
-  logout: { table: ["dynamodb:UpdateItem"], key: [] },
-  me: { table: ["dynamodb:GetItem"], key: [] },
-  jwks: { table: [], key: [] },
-  authorizer: { table: [], key: [] },
+const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: string[] }> = {
+  register: { table: ["dynamodb:PutItem", "dynamodb:UpdateItem"], keys: ["USER#*", "SOURCE#*"], key: [] },
+  login: {
+    table: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    keys: ["USER#*", "SESSION#*", "LOGIN#*", "SOURCE#*"],
+    key: ["kms:Sign"],
+  },
+  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "SOURCE#*"], key: ["kms:Sign"] },
+  logout: { table: ["dynamodb:UpdateItem"], keys: ["SESSION#*"], key: [] },
+  me: { table: ["dynamodb:GetItem"], keys: ["USER#*"], key: [] },
+  jwks: { table: [], keys: [], key: [] },
+  authorizer: { table: [], keys: [], key: [] },
+};
+
+/** The functions that enforce the brute-force limits, and the variable behind each setting (written out by hand). */
+const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register"];
+const ABUSE_LIMIT_ENV = {
+  LOCKOUT_MAX_FAILURES: "${var.lockout_max_failures}",
+  LOCKOUT_BASE_SECONDS: "${var.lockout_base_seconds}",
+  LOCKOUT_MAX_SECONDS: "${var.lockout_max_seconds}",
+  SOURCE_WINDOW_SECONDS: "${var.source_window_seconds}",
+  SOURCE_FAILED_LOGINS_PER_WINDOW: "${var.source_failed_logins_per_window}",
+  SOURCE_SIGNUPS_PER_WINDOW: "${var.source_signups_per_window}",
+};
+
+/** Defaults and validation rules of the brute-force variables, written out so that loosening one fails. */
+const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string }> = {
+  lockout_max_failures: {
+    default: 5,
+    condition: "${var.lockout_max_failures >= 1 && var.lockout_max_failures <= 20 && floor(var.lockout_max_failures) == var.lockout_max_failures}",
+  },
+  lockout_base_seconds: {
+    default: 30,
+    condition: "${var.lockout_base_seconds >= 1 && var.lockout_base_seconds <= 3600 && floor(var.lockout_base_seconds) == var.lockout_base_seconds}",
+  },
+  lockout_max_seconds: {
+    default: 900,
+    condition: "${var.lockout_max_seconds >= var.lockout_base_seconds && var.lockout_max_seconds <= 86400 && floor(var.lockout_max_seconds) == var.lockout_max_seconds}",
+  },
+  source_window_seconds: {
+    default: 300,
+    condition: "${var.source_window_seconds >= 10 && var.source_window_seconds <= 86400 && floor(var.source_window_seconds) == var.source_window_seconds}",
+  },
+  source_failed_logins_per_window: {
+    default: 100,
+    condition:
+      "${var.source_failed_logins_per_window >= 1 && var.source_failed_logins_per_window <= 1000000 && floor(var.source_failed_logins_per_window) == var.source_failed_logins_per_window}",
+  },
+  source_signups_per_window: {
+    default: 20,
+    condition: "${var.source_signups_per_window >= 1 && var.source_signups_per_window <= 1000000 && floor(var.source_signups_per_window) == var.source_signups_per_window}",
+  },
 };
 
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
@@ -81,6 +125,16 @@ describe("infrastructure (synthesized Terraform)", function () {
           for (const tenant of tfvars.tenants) expect(tenant).to.match(/^[a-z0-9][a-z0-9._-]{0,62}$/);
           expect(tfvars.cors_allowed_origins).to.be.an("array").that.is.not.empty;
           expect(typeof tfvars.deletion_protection).to.equal("boolean");
+        });
+
+        it("declares the brute-force limits with their defaults and validation rules", () => {
+          const declared = s().json.variable as Record<string, any>;
+          for (const [name, expected] of Object.entries(ABUSE_LIMIT_VARIABLES)) {
+            expect(declared[name], name).to.include({ type: "number", default: expected.default });
+            expect(declared[name].validation, name).to.have.length(1);
+            expect(declared[name].validation[0].condition, name).to.equal(expected.condition);
+            expect(declared[name].validation[0].error_message, name).to.include(name);
+          }
         });
 
         it("declares every stage-specific value the issue lists", () => {
@@ -195,6 +249,8 @@ describe("infrastructure (synthesized Terraform)", function () {
               ISSUER: `\${coalesce(var.issuer, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
             });
             expect(vars.TABLE_NAME, spec.name).to.equal(spec.tableActions.length ? tableName : undefined);
+            const limits = Object.fromEntries(Object.keys(ABUSE_LIMIT_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
+            expect(limits, `${spec.name} abuse limits`).to.deep.equal(ABUSE_LIMIT_FUNCTIONS.includes(spec.name) ? ABUSE_LIMIT_ENV : {});
             expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? ref("aws_kms_key", key().id, "arn") : undefined);
             expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
             expect(vars.JWT_PUBLIC_KEYS, spec.name).to.equal(spec.publicKeys ? `\${join(",", concat([${publicKey.slice(2, -1)}], var.previous_public_keys))}` : undefined);
@@ -232,7 +288,17 @@ describe("infrastructure (synthesized Terraform)", function () {
             const logs = s().at("aws_cloudwatch_log_group", `${name}/logs`);
             const statements = [
               { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${ref("aws_cloudwatch_log_group", logs.id, "arn")}:*`] },
-              ...(expected.table.length ? [{ sid: "Table", effect: "Allow", actions: expected.table, resources: [ref("aws_dynamodb_table", table().id, "arn")] }] : []),
+              ...(expected.table.length
+                ? [
+                    {
+                      sid: "Table",
+                      effect: "Allow",
+                      actions: expected.table,
+                      resources: [ref("aws_dynamodb_table", table().id, "arn")],
+                      condition: [{ test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: expected.keys }],
+                    },
+                  ]
+                : []),
               ...(expected.key.length ? [{ sid: "SigningKey", effect: "Allow", actions: expected.key, resources: [ref("aws_kms_key", key().id, "arn")] }] : []),
             ];
             expect(doc.statement).to.deep.equal(statements);

@@ -28,7 +28,7 @@ describe("npm run review", function () {
 
   it("lists every function with its IAM actions on named resources", () => {
     for (const spec of functions) expect(text).to.include(`- auth-prod-${spec.name}: nodejs22.x arm64`);
-    expect(text).to.match(/auth-prod-login:[^\n]*\n[^\n]*logs:CreateLogStream, logs:PutLogEvents on log group \/aws\/lambda\/auth-prod-login \(its streams\)\n\s+Allow dynamodb:GetItem, dynamodb:PutItem on table auth-prod-users\n\s+Allow kms:Sign on signing key \(alias\/auth-prod-signing\)/);
+    expect(text).to.match(/auth-prod-login:[^\n]*\n[^\n]*logs:CreateLogStream, logs:PutLogEvents on log group \/aws\/lambda\/auth-prod-login \(its streams\)\n\s+Allow dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem on table auth-prod-users if dynamodb:LeadingKeys ForAllValues:StringLike USER#\*\|SESSION#\*\|LOGIN#\*\|SOURCE#\*\n\s+Allow kms:Sign on signing key \(alias\/auth-prod-signing\)/);
     expect(text).to.match(/auth-prod-authorizer:[^\n]*\n[^\n]*on log group \/aws\/lambda\/auth-prod-authorizer \(its streams\)\n\s+env:/);
   });
 
