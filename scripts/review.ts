@@ -74,6 +74,11 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
   for (const [, stage] of all("aws_apigatewayv2_stage")) {
     const t = stage.default_route_settings;
     lines.push(`- stage ${stage.name} (auto-deploy ${stage.auto_deploy}): throttling rate ${show(t.throttling_rate_limit)}, burst ${show(t.throttling_burst_limit)}; access log to ${show(stage.access_log_settings.destination_arn)}`);
+    const routesById = Object.fromEntries(all("aws_apigatewayv2_route"));
+    for (const setting of stage.route_settings ?? []) {
+      const route = routesById[referencedId("aws_apigatewayv2_route", setting.route_key)];
+      lines.push(`    route ${route.route_key}: throttling rate ${show(setting.throttling_rate_limit)}, burst ${show(setting.throttling_burst_limit)}`);
+    }
   }
 
   lines.push("", "## Functions and their permissions");

@@ -42,6 +42,8 @@ export class AuthStack extends TerraformStack {
       corsAllowedOrigins: vars.corsAllowedOrigins.listValue,
       throttlingRateLimit: vars.throttlingRateLimit.numberValue,
       throttlingBurstLimit: vars.throttlingBurstLimit.numberValue,
+      credentialRateLimit: vars.credentialRouteRateLimit.numberValue,
+      credentialBurstLimit: vars.credentialRouteBurstLimit.numberValue,
       logRetentionDays: vars.logRetentionDays.numberValue,
     });
 

@@ -45,6 +45,27 @@ export function defineVariables(scope: Construct) {
     corsAllowedOrigins: variable("cors_allowed_origins", "list(string)", "Browser origins allowed to call the API (CORS)."),
     throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
     throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),
+    // Per-route throttling of login, register and refresh (the routes marked in handlers/routes.ts).
+    credentialRouteRateLimit: variable(
+      "credential_route_rate_limit",
+      "number",
+      "Steady-state request rate limit of each credential route (login, register, refresh), at most throttling_rate_limit.",
+      undefined,
+      [
+        "${var.credential_route_rate_limit > 0 && var.credential_route_rate_limit <= var.throttling_rate_limit}",
+        "credential_route_rate_limit must be above 0 and at most throttling_rate_limit.",
+      ],
+    ),
+    credentialRouteBurstLimit: variable(
+      "credential_route_burst_limit",
+      "number",
+      "Burst limit of each credential route (login, register, refresh), at most throttling_burst_limit.",
+      undefined,
+      [
+        "${var.credential_route_burst_limit >= 1 && var.credential_route_burst_limit <= var.throttling_burst_limit && floor(var.credential_route_burst_limit) == var.credential_route_burst_limit}",
+        "credential_route_burst_limit must be a whole number from 1 to throttling_burst_limit.",
+      ],
+    ),
     logRetentionDays: variable("log_retention_days", "number", "Retention of the API access log and every function log, in days.", undefined, [
       "${contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)}",
       "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653).",

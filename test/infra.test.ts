@@ -75,6 +75,9 @@ const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string
   },
 };
 
+/** The routes API Gateway throttles below the stage limit (written out by hand, not read from routes.ts). */
+const CREDENTIAL_ROUTES = ["POST /auth/login", "POST /auth/refresh", "POST /auth/register"];
+
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
 
 describe("infrastructure (synthesized Terraform)", function () {
@@ -137,11 +140,27 @@ describe("infrastructure (synthesized Terraform)", function () {
           }
         });
 
+        it("requires the credential route limits per environment, at most the stage's limits", () => {
+          const declared = s().json.variable as Record<string, any>;
+          expect(declared.credential_route_rate_limit).not.to.have.property("default");
+          expect(declared.credential_route_burst_limit).not.to.have.property("default");
+          expect(declared.credential_route_rate_limit.validation.map((v: any) => v.condition)).to.deep.equal([
+            "${var.credential_route_rate_limit > 0 && var.credential_route_rate_limit <= var.throttling_rate_limit}",
+          ]);
+          expect(declared.credential_route_burst_limit.validation.map((v: any) => v.condition)).to.deep.equal([
+            "${var.credential_route_burst_limit >= 1 && var.credential_route_burst_limit <= var.throttling_burst_limit && floor(var.credential_route_burst_limit) == var.credential_route_burst_limit}",
+          ]);
+          const tfvars = readTfvars(env) as Record<string, number>;
+          expect(tfvars.credential_route_rate_limit).to.be.greaterThan(0).and.at.most(tfvars.throttling_rate_limit);
+          expect(tfvars.credential_route_burst_limit).to.be.a("number").within(1, tfvars.throttling_burst_limit);
+          expect(Number.isInteger(tfvars.credential_route_burst_limit)).to.equal(true);
+        });
+
         it("declares every stage-specific value the issue lists", () => {
           expect(Object.keys(s().json.variable)).to.include.members([
             "region", "tenants", "default_tenant", "issuer", "access_token_ttl_seconds", "refresh_token_ttl_seconds",
             "password_min_length", "authorizer_cache_ttl_seconds", "cors_allowed_origins", "throttling_rate_limit",
-            "throttling_burst_limit", "log_retention_days", "lambda_memory_mb", "password_hashing_memory_mb", "deletion_protection",
+            "throttling_burst_limit", "credential_route_rate_limit", "credential_route_burst_limit", "log_retention_days", "lambda_memory_mb", "password_hashing_memory_mb", "deletion_protection",
           ]);
         });
       });
@@ -171,6 +190,19 @@ describe("infrastructure (synthesized Terraform)", function () {
           const format = JSON.parse(stage.access_log_settings.format);
           expect(format).to.include({ requestId: "$context.requestId", status: "$context.status", routeKey: "$context.routeKey" });
           expect(JSON.stringify(format)).not.to.match(/header|authorization/i);
+        });
+
+        it("throttles login, refresh and register per route from the variables, the stage referring to (so depending on) each route", () => {
+          const stage = s().at("aws_apigatewayv2_stage", "http/stage");
+          const deployed = Object.entries(s().resources("aws_apigatewayv2_route"));
+          const routeRef = (key: string) => ref("aws_apigatewayv2_route", deployed.find(([, r]) => r.route_key === key)![0], "route_key");
+          const settings = [...stage.route_settings].sort((a: any, b: any) => a.route_key.localeCompare(b.route_key));
+          const expected = CREDENTIAL_ROUTES.map((key) => ({
+            route_key: routeRef(key),
+            throttling_rate_limit: "${var.credential_route_rate_limit}",
+            throttling_burst_limit: "${var.credential_route_burst_limit}",
+          })).sort((a, b) => a.route_key.localeCompare(b.route_key));
+          expect(settings).to.deep.equal(expected);
         });
 
         it("has a REQUEST authorizer: payload 2.0, simple responses, Authorization header, TTL from the variables", () => {

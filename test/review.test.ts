@@ -43,6 +43,9 @@ describe("npm run review", function () {
     expect(text).to.include(`- log_retention_days = ${tfvars.log_retention_days} (tfvars)`);
     expect(text).to.include(`- throttling_rate_limit = ${tfvars.throttling_rate_limit} (tfvars)`);
     expect(text).to.include("- stage $default (auto-deploy true): throttling rate 200 (var.throttling_rate_limit), burst 400 (var.throttling_burst_limit)");
+    for (const route of ["POST /auth/login", "POST /auth/refresh", "POST /auth/register"]) {
+      expect(text).to.include(`    route ${route}: throttling rate 50 (var.credential_route_rate_limit), burst 100 (var.credential_route_burst_limit)`);
+    }
     const { issuer: _unused, previous_public_keys: _alsoUnused, ...rest } = tfvars;
     for (const name of Object.keys(rest)) expect(text).to.match(new RegExp(`- ${name} = .* \\(tfvars\\)`));
   });
