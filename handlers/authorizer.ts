@@ -3,11 +3,11 @@
  * ES256 access token offline against keys parsed once per cold start: no AWS SDK, no
  * network call per request.
  */
+import { verifyAccessToken } from "./lib/domain/verify-access-token.js";
 import { bearerToken, contextFromClaims, type AuthorizedSubject } from "./lib/http/authorizer-context.js";
 import { loadConfig } from "./lib/runtime/config.js";
 import { loadVerificationKeys } from "./lib/runtime/keys-from-env.js";
 import { createLogger } from "./lib/runtime/logger.js";
-import { verifyAccessToken } from "./lib/domain/verify-access-token.js";
 
 export interface AuthorizerEvent {
   headers?: Record<string, string | undefined>;

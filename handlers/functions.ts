@@ -4,6 +4,7 @@
  * grant each function exactly these actions (least privilege lives next to the code that
  * makes the calls).
  */
+import { KEY_PREFIX } from "./lib/adapters/table-definition.js";
 import { AUTHORIZER, type HandlerName } from "./routes.js";
 
 export type FunctionName = HandlerName | typeof AUTHORIZER;
@@ -16,6 +17,13 @@ export interface FunctionSpec {
   argon2: boolean;
   /** DynamoDB actions on the user table. */
   tableActions: readonly string[];
+  /**
+   * Partition key prefixes (adapters/table-definition.ts) those actions may touch: IAM
+   * allows them on these items only (`dynamodb:LeadingKeys`), so e.g. refresh cannot touch a user.
+   */
+  tableKeys: readonly string[];
+  /** Reads the brute-force and abuse limits (LOCKOUT_*, SOURCE_*). */
+  abuseLimits: boolean;
   /** KMS actions on the signing key. */
   keyActions: readonly string[];
   /** KMS actions on the refresh-token (HMAC) key. */
@@ -29,18 +37,40 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
   entry: `handlers/${name}.ts`,
   argon2: false,
   tableActions: [],
+  tableKeys: [],
+  abuseLimits: false,
   keyActions: [],
   refreshKeyActions: [],
   publicKeys: false,
   ...rest,
 });
 
+const { user, session, login, source } = KEY_PREFIX;
+
 export const functions: readonly FunctionSpec[] = [
-  spec("register", { argon2: true, tableActions: ["dynamodb:PutItem"] }),
-  spec("login", { argon2: true, tableActions: ["dynamodb:GetItem", "dynamodb:PutItem"], keyActions: ["kms:Sign"], refreshKeyActions: ["kms:GenerateMac"] }),
-  spec("refresh", { tableActions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keyActions: ["kms:Sign"], refreshKeyActions: ["kms:GenerateMac"] }),
-  spec("logout", { tableActions: ["dynamodb:UpdateItem"] }),
-  spec("me", { tableActions: ["dynamodb:GetItem"] }),
+  spec("register", {
+    argon2: true,
+    tableActions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+    tableKeys: [user, source],
+    abuseLimits: true,
+  }),
+  spec("login", {
+    argon2: true,
+    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    tableKeys: [user, session, login, source],
+    abuseLimits: true,
+    keyActions: ["kms:Sign"],
+    refreshKeyActions: ["kms:GenerateMac"],
+  }),
+  spec("refresh", {
+    tableActions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    tableKeys: [session, source],
+    abuseLimits: true,
+    keyActions: ["kms:Sign"],
+    refreshKeyActions: ["kms:GenerateMac"],
+  }),
+  spec("logout", { tableActions: ["dynamodb:UpdateItem"], tableKeys: [session] }),
+  spec("me", { tableActions: ["dynamodb:GetItem"], tableKeys: [user] }),
   spec("jwks", { publicKeys: true }),
   spec(AUTHORIZER, { publicKeys: true }),
 ];

@@ -1,18 +1,20 @@
 /** POST /auth/refresh: rotates a refresh token (from the body, else the cookie) into a new token pair. */
 import { systemClock } from "./lib/domain/clock.js";
-import { allowedOrigins, loadConfig } from "./lib/runtime/config.js";
 import { stringField } from "./lib/domain/credentials.js";
 import { InvalidRequestError } from "./lib/domain/errors.js";
-import { requireTrustedOrigin } from "./lib/http/cookie-origin.js";
-import { cookie, type HttpEvent } from "./lib/http/event.js";
-import { httpHandler } from "./lib/http/error-response.js";
-import { jsonBody } from "./lib/http/json-body.js";
-import { createLogger } from "./lib/runtime/logger.js";
 import { refreshSession } from "./lib/domain/sessions.js";
+import { limitFailures } from "./lib/domain/source-limits.js";
+import { requireTrustedOrigin } from "./lib/http/cookie-origin.js";
+import { httpHandler } from "./lib/http/error-response.js";
+import { cookie, type HttpEvent } from "./lib/http/event.js";
+import { jsonBody } from "./lib/http/json-body.js";
+import { sourceAddress } from "./lib/http/source-address.js";
+import { REFRESH_COOKIE, tokenResponse } from "./lib/http/token-response.js";
+import { allowedOrigins, loadConfig, loadLimits } from "./lib/runtime/config.js";
+import { createLogger } from "./lib/runtime/logger.js";
 import { macKeyFromEnv } from "./lib/runtime/mac-key-from-env.js";
 import { signerFromEnv } from "./lib/runtime/signer-from-env.js";
-import { storeFromEnv } from "./lib/runtime/store-from-env.js";
-import { REFRESH_COOKIE, tokenResponse } from "./lib/http/token-response.js";
+import { countersFromEnv, storeFromEnv } from "./lib/runtime/store-from-env.js";
 
 const config = loadConfig(process.env);
 const logger = createLogger("refresh", process.env.LOG_LEVEL);
@@ -20,16 +22,21 @@ const store = storeFromEnv(process.env);
 const signer = signerFromEnv(process.env);
 const refreshKey = macKeyFromEnv(process.env);
 const origins = allowedOrigins(process.env);
+const limits = { counters: countersFromEnv(process.env), limits: loadLimits(process.env), clock: systemClock, logger };
 
 export const handler = httpHandler(logger, async (event) => {
-  const tokens = await refreshSession(presentedToken(event), {
-    store,
-    signer: await signer(),
-    refreshKey,
-    config,
-    clock: systemClock,
-    logger,
-  });
+  const presented = presentedToken(event);
+  // Failed refreshes count against the address like failed logins; successful ones do not.
+  const tokens = await limitFailures(sourceAddress(event), limits, async () =>
+    refreshSession(presented, {
+      store,
+      signer: await signer(),
+      refreshKey,
+      config,
+      clock: systemClock,
+      logger,
+    }),
+  );
   return tokenResponse(tokens);
 });
 

@@ -10,12 +10,17 @@ export interface Route {
   handler: HandlerName;
   /** `bearer`: API Gateway runs the authorizer first; `none`: public. */
   auth: "none" | "bearer";
+  /**
+   * `credentials`: a route that takes or mints credentials, throttled by API Gateway
+   * below the stage limit (credential_route_rate_limit / _burst_limit); unset: the stage limit.
+   */
+  throttle?: "credentials";
 }
 
 export const routes: readonly Route[] = [
-  { method: "POST", path: "/auth/register", handler: "register", auth: "none" },
-  { method: "POST", path: "/auth/login", handler: "login", auth: "none" },
-  { method: "POST", path: "/auth/refresh", handler: "refresh", auth: "none" },
+  { method: "POST", path: "/auth/register", handler: "register", auth: "none", throttle: "credentials" },
+  { method: "POST", path: "/auth/login", handler: "login", auth: "none", throttle: "credentials" },
+  { method: "POST", path: "/auth/refresh", handler: "refresh", auth: "none", throttle: "credentials" },
   { method: "POST", path: "/auth/logout", handler: "logout", auth: "bearer" },
   { method: "GET", path: "/me", handler: "me", auth: "bearer" },
   { method: "GET", path: "/.well-known/jwks.json", handler: "jwks", auth: "none" },

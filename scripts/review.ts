@@ -20,6 +20,10 @@ const referencedId = (type: string, reference: string): string => {
   return match[1];
 };
 
+/** A policy statement's conditions, as " if <variable> <test> <a|b>" (empty without any). */
+const conditionOf = (statement: Block): string =>
+  statement.condition ? ` if ${statement.condition.map((c: Block) => `${c.variable} ${c.test} ${c.values.join("|")}`).join(" and ")}` : "";
+
 /** Renders the review of one synthesized stack with its tfvars. */
 export function renderReview(environment: string, stack: Block, tfvars: Record<string, unknown>): string {
   const variables = (stack.variable ?? {}) as Record<string, Block>;
@@ -73,6 +77,11 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
   for (const [, stage] of all("aws_apigatewayv2_stage")) {
     const t = stage.default_route_settings;
     lines.push(`- stage ${stage.name} (auto-deploy ${stage.auto_deploy}): throttling rate ${show(t.throttling_rate_limit)}, burst ${show(t.throttling_burst_limit)}; access log to ${show(stage.access_log_settings.destination_arn)}`);
+    const routesById = Object.fromEntries(all("aws_apigatewayv2_route"));
+    for (const setting of stage.route_settings ?? []) {
+      const route = routesById[referencedId("aws_apigatewayv2_route", setting.route_key)];
+      lines.push(`    route ${route.route_key}: throttling rate ${show(setting.throttling_rate_limit)}, burst ${show(setting.throttling_burst_limit)}`);
+    }
   }
 
   lines.push("", "## Functions and their permissions");
@@ -83,7 +92,7 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
     const attached = all("aws_iam_role_policy").filter(([, p]) => p.role.includes(`aws_iam_role.${roleId}.`));
     for (const [, policy] of attached) {
       const doc = policies[referencedId("aws_iam_policy_document", policy.policy)];
-      for (const st of doc.statement) lines.push(`    ${st.effect} ${st.actions.join(", ")} on ${st.resources.map(show).join(", ")}`);
+      for (const st of doc.statement) lines.push(`    ${st.effect} ${st.actions.join(", ")} on ${st.resources.map(show).join(", ")}${conditionOf(st)}`);
     }
     lines.push(`    env: ${Object.keys(fn.environment.variables).sort().join(", ")}`);
   }
@@ -100,8 +109,7 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
     lines.push(`- ${label("aws_kms_key", id)}: ${k.customer_master_key_spec} ${k.key_usage}, deletion window ${k.deletion_window_in_days} days`);
     const policy = policies[referencedId("aws_iam_policy_document", k.policy)];
     for (const st of policy.statement) {
-      const condition = st.condition ? ` if ${st.condition.map((c: Block) => `${c.variable} ${c.test} ${c.values.join("|")}`).join(" and ")}` : "";
-      lines.push(`    key policy ${st.sid}: ${st.actions.length} actions (${st.actions.join(", ")}) for the account's IAM principals${condition}`);
+      lines.push(`    key policy ${st.sid}: ${st.actions.length} actions (${st.actions.join(", ")}) for the account's IAM principals${conditionOf(st)}`);
     }
   }
 

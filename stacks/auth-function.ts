@@ -30,7 +30,8 @@ export const ARCHITECTURE = "arm64";
 
 /**
  * One Lambda with its own log group and its own role, allowed exactly the actions its
- * manifest entry lists on exactly its resources: its log group, the table, the key.
+ * manifest entry lists on exactly its resources: its log group, the table (only the items
+ * under its key prefixes), the key.
  */
 export class AuthFunction extends Construct {
   readonly fn: LambdaFunction;
@@ -56,7 +57,18 @@ export class AuthFunction extends Construct {
       // The log group exists already (created above), so no logs:CreateLogGroup.
       { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
     ];
-    if (spec.tableActions.length) statement.push({ sid: "Table", effect: "Allow", actions: [...spec.tableActions], resources: [props.tableArn] });
+    if (spec.tableActions.length) {
+      statement.push({
+        sid: "Table",
+        effect: "Allow",
+        actions: [...spec.tableActions],
+        resources: [props.tableArn],
+        // Only items whose partition key starts with one of the function's prefixes.
+        ...(spec.tableKeys.length
+          ? { condition: [{ test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: spec.tableKeys.map((prefix) => `${prefix}*`) }] }
+          : {}),
+      });
+    }
     if (spec.keyActions.length) statement.push({ sid: "SigningKey", effect: "Allow", actions: [...spec.keyActions], resources: [props.keyArn] });
     if (spec.refreshKeyActions.length) {
       statement.push({ sid: "RefreshTokenKey", effect: "Allow", actions: [...spec.refreshKeyActions], resources: [props.refreshKeyArn] });

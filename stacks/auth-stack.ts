@@ -44,6 +44,8 @@ export class AuthStack extends TerraformStack {
       corsAllowedOrigins: vars.corsAllowedOrigins.listValue,
       throttlingRateLimit: vars.throttlingRateLimit.numberValue,
       throttlingBurstLimit: vars.throttlingBurstLimit.numberValue,
+      credentialRateLimit: vars.credentialRouteRateLimit.numberValue,
+      credentialBurstLimit: vars.credentialRouteBurstLimit.numberValue,
       logRetentionDays: vars.logRetentionDays.numberValue,
     });
 
@@ -63,6 +65,14 @@ export class AuthStack extends TerraformStack {
       // The same list as CORS: refresh accepts its cookie only from these origins.
       CORS_ALLOWED_ORIGINS: Fn.join(",", vars.corsAllowedOrigins.listValue),
     };
+    const abuseLimits = {
+      LOCKOUT_MAX_FAILURES: vars.lockoutMaxFailures.stringValue,
+      LOCKOUT_BASE_SECONDS: vars.lockoutBaseSeconds.stringValue,
+      LOCKOUT_MAX_SECONDS: vars.lockoutMaxSeconds.stringValue,
+      SOURCE_WINDOW_SECONDS: vars.sourceWindowSeconds.stringValue,
+      SOURCE_FAILED_LOGINS_PER_WINDOW: vars.sourceFailedLoginsPerWindow.stringValue,
+      SOURCE_SIGNUPS_PER_WINDOW: vars.sourceSignupsPerWindow.stringValue,
+    };
     const deployed = {} as Record<FunctionName, AuthFunction>;
     for (const spec of functions) {
       deployed[spec.name] = new AuthFunction(this, spec.name, {
@@ -77,6 +87,7 @@ export class AuthStack extends TerraformStack {
         environment: {
           ...shared,
           ...(spec.tableActions.length ? { TABLE_NAME: table.name } : {}),
+          ...(spec.abuseLimits ? abuseLimits : {}),
           ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
           ...(spec.refreshKeyActions.length ? { REFRESH_TOKEN_KEY_ID: refreshKey.arn } : {}),
           ...(spec.publicKeys

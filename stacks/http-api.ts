@@ -2,7 +2,7 @@ import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api/index.
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer/index.js";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration/index.js";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route/index.js";
-import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage/index.js";
+import { Apigatewayv2Stage, type Apigatewayv2StageRouteSettings } from "@cdktf/provider-aws/lib/apigatewayv2-stage/index.js";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission/index.js";
@@ -15,6 +15,9 @@ export interface HttpApiProps {
   corsAllowedOrigins: string[];
   throttlingRateLimit: number;
   throttlingBurstLimit: number;
+  /** Per-route limits of the routes marked `throttle: "credentials"` in the route table. */
+  credentialRateLimit: number;
+  credentialBurstLimit: number;
   logRetentionDays: number;
 }
 
@@ -41,9 +44,12 @@ export class HttpApi extends Construct {
   readonly api: Apigatewayv2Api;
   readonly stage: Apigatewayv2Stage;
   private authorizer?: Apigatewayv2Authorizer;
+  private readonly routeSettings: Apigatewayv2StageRouteSettings[] = [];
+  private readonly credentialLimits: { throttlingRateLimit: number; throttlingBurstLimit: number };
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
+    this.credentialLimits = { throttlingRateLimit: props.credentialRateLimit, throttlingBurstLimit: props.credentialBurstLimit };
     this.api = new Apigatewayv2Api(this, "api", {
       name: props.name,
       protocolType: "HTTP",
@@ -97,7 +103,7 @@ export class HttpApi extends Construct {
       integrationUri: fn.invokeArn,
       payloadFormatVersion: "2.0",
     });
-    new Apigatewayv2Route(this, `${id}-route`, {
+    const deployed = new Apigatewayv2Route(this, `${id}-route`, {
       apiId: this.api.id,
       routeKey: `${route.method} ${route.path}`,
       target: `integrations/${integration.id}`,
@@ -105,6 +111,12 @@ export class HttpApi extends Construct {
         ? { authorizationType: "CUSTOM", authorizerId: this.authorizer!.id }
         : { authorizationType: "NONE" }),
     });
+    if (route.throttle === "credentials") {
+      // Referring to the route's key (not repeating the string) makes the stage depend on
+      // the route: a setting for a route not yet created fails with "Unable to find Route by key".
+      this.routeSettings.push({ routeKey: deployed.routeKey, ...this.credentialLimits });
+      this.stage.putRouteSettings([...this.routeSettings]);
+    }
     // Only this route of this API may invoke the function.
     this.allowInvoke(`${id}-invoke`, fn, `${this.api.executionArn}/*/${route.method}${route.path}`);
   }

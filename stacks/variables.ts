@@ -63,6 +63,27 @@ export function defineVariables(scope: Construct) {
     ),
     throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
     throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),
+    // Per-route throttling of login, register and refresh (the routes marked in handlers/routes.ts).
+    credentialRouteRateLimit: variable(
+      "credential_route_rate_limit",
+      "number",
+      "Steady-state request rate limit of each credential route (login, register, refresh), at most throttling_rate_limit.",
+      undefined,
+      [
+        "${var.credential_route_rate_limit > 0 && var.credential_route_rate_limit <= var.throttling_rate_limit}",
+        "credential_route_rate_limit must be above 0 and at most throttling_rate_limit.",
+      ],
+    ),
+    credentialRouteBurstLimit: variable(
+      "credential_route_burst_limit",
+      "number",
+      "Burst limit of each credential route (login, register, refresh), at most throttling_burst_limit.",
+      undefined,
+      [
+        "${var.credential_route_burst_limit >= 1 && var.credential_route_burst_limit <= var.throttling_burst_limit && floor(var.credential_route_burst_limit) == var.credential_route_burst_limit}",
+        "credential_route_burst_limit must be a whole number from 1 to throttling_burst_limit.",
+      ],
+    ),
     logRetentionDays: variable("log_retention_days", "number", "Retention of the API access log and every function log, in days.", undefined, [
       "${contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)}",
       "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653).",
@@ -85,6 +106,46 @@ export function defineVariables(scope: Construct) {
       '${contains(["debug", "info", "warn", "error"], var.log_level)}',
       "log_level must be debug, info, warn or error.",
     ]),
+    // Brute force (OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2); the functions validate the same ranges at cold start.
+    lockoutMaxFailures: variable(
+      "lockout_max_failures",
+      "number",
+      "Consecutive failed logins per account (tenant + email, known or not) before it locks (1..20).",
+      5,
+      range("lockout_max_failures", 1, 20),
+    ),
+    lockoutBaseSeconds: variable(
+      "lockout_base_seconds",
+      "number",
+      "First account lock, in seconds; each further failure doubles it (1..3600).",
+      30,
+      range("lockout_base_seconds", 1, 3600),
+    ),
+    lockoutMaxSeconds: variable("lockout_max_seconds", "number", "Longest account lock, in seconds (lockout_base_seconds..86400).", 900, [
+      "${var.lockout_max_seconds >= var.lockout_base_seconds && var.lockout_max_seconds <= 86400 && floor(var.lockout_max_seconds) == var.lockout_max_seconds}",
+      "lockout_max_seconds must be a whole number from lockout_base_seconds to 86400.",
+    ]),
+    sourceWindowSeconds: variable(
+      "source_window_seconds",
+      "number",
+      "Fixed window of the per-source-address limits, in seconds (10..86400).",
+      300,
+      range("source_window_seconds", 10, 86_400),
+    ),
+    sourceFailedLoginsPerWindow: variable(
+      "source_failed_logins_per_window",
+      "number",
+      "Failed logins and refreshes one source address may make per window, across accounts (1..1000000).",
+      100,
+      range("source_failed_logins_per_window", 1, 1_000_000),
+    ),
+    sourceSignupsPerWindow: variable(
+      "source_signups_per_window",
+      "number",
+      "Registrations one source address may make per window (1..1000000).",
+      20,
+      range("source_signups_per_window", 1, 1_000_000),
+    ),
     previousPublicKeys: variable(
       "previous_public_keys",
       "list(string)",

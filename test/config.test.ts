@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadConfig } from "../handlers/lib/runtime/config.js";
+import { loadConfig, loadLimits } from "../handlers/lib/runtime/config.js";
 import { ConfigError } from "../handlers/lib/domain/errors.js";
 import { loadVerificationKeys } from "../handlers/lib/runtime/keys-from-env.js";
 import { spkiOf } from "../handlers/lib/domain/keys.js";
@@ -61,5 +61,38 @@ describe("configuration", () => {
 
   it("requires a signing key: KMS in AWS or a key file locally", () => {
     expect(failure(() => signerFromEnv({})).variable).to.equal("SIGNING_KEY_ID");
+  });
+
+  describe("abuse limits", () => {
+    it("reads the documented defaults", () => {
+      expect(loadLimits({})).to.deep.equal({
+        lockoutMaxFailures: 5,
+        lockoutBaseSeconds: 30,
+        lockoutMaxSeconds: 900,
+        sourceWindowSeconds: 300,
+        sourceFailedLoginsPerWindow: 100,
+        sourceSignupsPerWindow: 20,
+      });
+      expect(loadLimits({ LOCKOUT_BASE_SECONDS: "900", LOCKOUT_MAX_SECONDS: "900" })).to.include({ lockoutBaseSeconds: 900, lockoutMaxSeconds: 900 });
+    });
+
+    const limitCases: Array<[string, Record<string, string>, RegExp]> = [
+      ["LOCKOUT_MAX_FAILURES", { LOCKOUT_MAX_FAILURES: "21" }, /from 1 to 20, got "21"/],
+      ["LOCKOUT_MAX_FAILURES", { LOCKOUT_MAX_FAILURES: "0" }, /from 1 to 20/],
+      ["LOCKOUT_BASE_SECONDS", { LOCKOUT_BASE_SECONDS: "3601" }, /from 1 to 3600/],
+      ["LOCKOUT_MAX_SECONDS", { LOCKOUT_MAX_SECONDS: "86401" }, /from 1 to 86400/],
+      ["LOCKOUT_MAX_SECONDS", { LOCKOUT_BASE_SECONDS: "60", LOCKOUT_MAX_SECONDS: "59" }, /at least LOCKOUT_BASE_SECONDS \(60\), got 59/],
+      ["LOCKOUT_MAX_SECONDS", { LOCKOUT_BASE_SECONDS: "1000" }, /at least LOCKOUT_BASE_SECONDS \(1000\), got 900/],
+      ["SOURCE_WINDOW_SECONDS", { SOURCE_WINDOW_SECONDS: "5" }, /from 10 to 86400/],
+      ["SOURCE_FAILED_LOGINS_PER_WINDOW", { SOURCE_FAILED_LOGINS_PER_WINDOW: "0" }, /from 1 to 1000000/],
+      ["SOURCE_SIGNUPS_PER_WINDOW", { SOURCE_SIGNUPS_PER_WINDOW: "many" }, /got "many"/],
+    ];
+    for (const [variable, env, message] of limitCases) {
+      it(`names ${variable} when it is bad (${JSON.stringify(env)})`, () => {
+        const error = failure(() => loadLimits(env));
+        expect(error.variable).to.equal(variable);
+        expect(error.message).to.match(message);
+      });
+    }
   });
 });

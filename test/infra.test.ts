@@ -11,9 +11,9 @@ import { App } from "cdktf";
 import { functions } from "../handlers/functions.js";
 import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { routes } from "../handlers/routes.js";
-import type { Config } from "../handlers/lib/domain/config.js";
+import type { Config, Limits } from "../handlers/lib/domain/config.js";
 import { ConfigError } from "../handlers/lib/domain/errors.js";
-import { loadConfig } from "../handlers/lib/runtime/config.js";
+import { loadConfig, loadLimits } from "../handlers/lib/runtime/config.js";
 import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
@@ -26,14 +26,19 @@ import { evaluateCondition } from "./helpers/terraform-expression.js";
  * The exact IAM actions each function may perform, written out here rather than derived
  * from handlers/functions.ts, so that widening a function's permissions fails this test.
  */
-const EXPECTED_ACTIONS: Record<string, { table: string[]; key: string[]; refreshKey: string[] }> = {
-  register: { table: ["dynamodb:PutItem"], key: [], refreshKey: [] },
-  login: { table: ["dynamodb:GetItem", "dynamodb:PutItem"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"] },
-  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"] },
-  logout: { table: ["dynamodb:UpdateItem"], key: [], refreshKey: [] },
-  me: { table: ["dynamodb:GetItem"], key: [], refreshKey: [] },
-  jwks: { table: [], key: [], refreshKey: [] },
-  authorizer: { table: [], key: [], refreshKey: [] },
+const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: string[]; refreshKey: string[] }> = {
+  register: { table: ["dynamodb:PutItem", "dynamodb:UpdateItem"], keys: ["USER#*", "SOURCE#*"], key: [], refreshKey: [] },
+  login: {
+    table: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    keys: ["USER#*", "SESSION#*", "LOGIN#*", "SOURCE#*"],
+    key: ["kms:Sign"],
+    refreshKey: ["kms:GenerateMac"],
+  },
+  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "SOURCE#*"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"] },
+  logout: { table: ["dynamodb:UpdateItem"], keys: ["SESSION#*"], key: [], refreshKey: [] },
+  me: { table: ["dynamodb:GetItem"], keys: ["USER#*"], key: [], refreshKey: [] },
+  jwks: { table: [], keys: [], key: [], refreshKey: [] },
+  authorizer: { table: [], keys: [], key: [], refreshKey: [] },
 };
 
 /** A whole-number range: its ends pass; one step outside either end, and a fraction, fail. */
@@ -46,7 +51,11 @@ const range = (min: number, max: number) => ({ accepts: [min, max, Math.floor((m
  * must agree, and `field` the Config field whose default must equal Terraform's; `context`
  * gives the other variables a condition reads.
  */
-const EXPECTED_VALIDATIONS: Record<string, { accepts: unknown[]; refuses: unknown[]; env?: string; field?: keyof Config; context?: Record<string, unknown> }> = {
+type Loader = (env: Record<string, string>) => object;
+const EXPECTED_VALIDATIONS: Record<
+  string,
+  { accepts: unknown[]; refuses: unknown[]; env?: string; field?: keyof Config | keyof Limits; load?: Loader; context?: Record<string, unknown>; envContext?: Record<string, string> }
+> = {
   access_token_ttl_seconds: { ...range(60, 86_400), env: "ACCESS_TOKEN_TTL_SECONDS", field: "accessTokenTtlSeconds" },
   refresh_token_ttl_seconds: { ...range(300, 31_536_000), env: "REFRESH_TOKEN_TTL_SECONDS", field: "refreshTokenTtlSeconds" },
   password_min_length: { ...range(8, 128), env: "PASSWORD_MIN_LENGTH", field: "passwordMinLength" },
@@ -68,7 +77,67 @@ const EXPECTED_VALIDATIONS: Record<string, { accepts: unknown[]; refuses: unknow
     env: "TENANTS",
   },
   default_tenant: { accepts: ["a", "b"], refuses: ["c", "A"], env: "DEFAULT_TENANT", context: { tenants: ["a", "b"] } },
+  lockout_max_failures: { ...range(1, 20), env: "LOCKOUT_MAX_FAILURES", field: "lockoutMaxFailures", load: loadLimits },
+  // The longest lock may not be shorter than the first: checked with the longest allowed.
+  lockout_base_seconds: { ...range(1, 3600), env: "LOCKOUT_BASE_SECONDS", field: "lockoutBaseSeconds", load: loadLimits, envContext: { LOCKOUT_MAX_SECONDS: "86400" } },
+  lockout_max_seconds: {
+    accepts: [30, 900, 86_400],
+    refuses: [29, 86_401, 900.5],
+    env: "LOCKOUT_MAX_SECONDS",
+    field: "lockoutMaxSeconds",
+    load: loadLimits,
+    context: { lockout_base_seconds: 30 },
+  },
+  source_window_seconds: { ...range(10, 86_400), env: "SOURCE_WINDOW_SECONDS", field: "sourceWindowSeconds", load: loadLimits },
+  source_failed_logins_per_window: { ...range(1, 1_000_000), env: "SOURCE_FAILED_LOGINS_PER_WINDOW", field: "sourceFailedLoginsPerWindow", load: loadLimits },
+  source_signups_per_window: { ...range(1, 1_000_000), env: "SOURCE_SIGNUPS_PER_WINDOW", field: "sourceSignupsPerWindow", load: loadLimits },
+  // Per-route throttling stays below the stage's own limits.
+  credential_route_rate_limit: { accepts: [0.5, 1, 100], refuses: [0, -1, 100.5], context: { throttling_rate_limit: 100 } },
+  credential_route_burst_limit: { accepts: [1, 200], refuses: [0, 201, 1.5], context: { throttling_burst_limit: 200 } },
 };
+
+/** The functions that enforce the brute-force limits, and the variable behind each setting (written out by hand). */
+const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register"];
+const ABUSE_LIMIT_ENV = {
+  LOCKOUT_MAX_FAILURES: "${var.lockout_max_failures}",
+  LOCKOUT_BASE_SECONDS: "${var.lockout_base_seconds}",
+  LOCKOUT_MAX_SECONDS: "${var.lockout_max_seconds}",
+  SOURCE_WINDOW_SECONDS: "${var.source_window_seconds}",
+  SOURCE_FAILED_LOGINS_PER_WINDOW: "${var.source_failed_logins_per_window}",
+  SOURCE_SIGNUPS_PER_WINDOW: "${var.source_signups_per_window}",
+};
+
+/** Defaults and validation rules of the brute-force variables, written out so that loosening one fails. */
+const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string }> = {
+  lockout_max_failures: {
+    default: 5,
+    condition: "${var.lockout_max_failures >= 1 && var.lockout_max_failures <= 20 && floor(var.lockout_max_failures) == var.lockout_max_failures}",
+  },
+  lockout_base_seconds: {
+    default: 30,
+    condition: "${var.lockout_base_seconds >= 1 && var.lockout_base_seconds <= 3600 && floor(var.lockout_base_seconds) == var.lockout_base_seconds}",
+  },
+  lockout_max_seconds: {
+    default: 900,
+    condition: "${var.lockout_max_seconds >= var.lockout_base_seconds && var.lockout_max_seconds <= 86400 && floor(var.lockout_max_seconds) == var.lockout_max_seconds}",
+  },
+  source_window_seconds: {
+    default: 300,
+    condition: "${var.source_window_seconds >= 10 && var.source_window_seconds <= 86400 && floor(var.source_window_seconds) == var.source_window_seconds}",
+  },
+  source_failed_logins_per_window: {
+    default: 100,
+    condition:
+      "${var.source_failed_logins_per_window >= 1 && var.source_failed_logins_per_window <= 1000000 && floor(var.source_failed_logins_per_window) == var.source_failed_logins_per_window}",
+  },
+  source_signups_per_window: {
+    default: 20,
+    condition: "${var.source_signups_per_window >= 1 && var.source_signups_per_window <= 1000000 && floor(var.source_signups_per_window) == var.source_signups_per_window}",
+  },
+};
+
+/** The routes API Gateway throttles below the stage limit (written out by hand, not read from routes.ts). */
+const CREDENTIAL_ROUTES = ["POST /auth/login", "POST /auth/refresh", "POST /auth/register"];
 
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
 
@@ -128,11 +197,37 @@ describe("infrastructure (synthesized Terraform)", function () {
           expect(typeof tfvars.deletion_protection).to.equal("boolean");
         });
 
+        it("declares the brute-force limits with their defaults and validation rules", () => {
+          const declared = s().json.variable as Record<string, any>;
+          for (const [name, expected] of Object.entries(ABUSE_LIMIT_VARIABLES)) {
+            expect(declared[name], name).to.include({ type: "number", default: expected.default });
+            expect(declared[name].validation, name).to.have.length(1);
+            expect(declared[name].validation[0].condition, name).to.equal(expected.condition);
+            expect(declared[name].validation[0].error_message, name).to.include(name);
+          }
+        });
+
+        it("requires the credential route limits per environment, at most the stage's limits", () => {
+          const declared = s().json.variable as Record<string, any>;
+          expect(declared.credential_route_rate_limit).not.to.have.property("default");
+          expect(declared.credential_route_burst_limit).not.to.have.property("default");
+          expect(declared.credential_route_rate_limit.validation.map((v: any) => v.condition)).to.deep.equal([
+            "${var.credential_route_rate_limit > 0 && var.credential_route_rate_limit <= var.throttling_rate_limit}",
+          ]);
+          expect(declared.credential_route_burst_limit.validation.map((v: any) => v.condition)).to.deep.equal([
+            "${var.credential_route_burst_limit >= 1 && var.credential_route_burst_limit <= var.throttling_burst_limit && floor(var.credential_route_burst_limit) == var.credential_route_burst_limit}",
+          ]);
+          const tfvars = readTfvars(env) as Record<string, number>;
+          expect(tfvars.credential_route_rate_limit).to.be.greaterThan(0).and.at.most(tfvars.throttling_rate_limit);
+          expect(tfvars.credential_route_burst_limit).to.be.a("number").within(1, tfvars.throttling_burst_limit);
+          expect(Number.isInteger(tfvars.credential_route_burst_limit)).to.equal(true);
+        });
+
         it("declares every stage-specific value the issue lists", () => {
           expect(Object.keys(s().json.variable)).to.include.members([
             "region", "tenants", "default_tenant", "issuer", "access_token_ttl_seconds", "refresh_token_ttl_seconds",
             "password_min_length", "authorizer_cache_ttl_seconds", "cors_allowed_origins", "throttling_rate_limit",
-            "throttling_burst_limit", "log_retention_days", "lambda_memory_mb", "password_hashing_memory_mb", "deletion_protection",
+            "throttling_burst_limit", "credential_route_rate_limit", "credential_route_burst_limit", "log_retention_days", "lambda_memory_mb", "password_hashing_memory_mb", "deletion_protection",
           ]);
         });
       });
@@ -162,6 +257,19 @@ describe("infrastructure (synthesized Terraform)", function () {
           const format = JSON.parse(stage.access_log_settings.format);
           expect(format).to.include({ requestId: "$context.requestId", status: "$context.status", routeKey: "$context.routeKey" });
           expect(JSON.stringify(format)).not.to.match(/header|authorization/i);
+        });
+
+        it("throttles login, refresh and register per route from the variables, the stage referring to (so depending on) each route", () => {
+          const stage = s().at("aws_apigatewayv2_stage", "http/stage");
+          const deployed = Object.entries(s().resources("aws_apigatewayv2_route"));
+          const routeRef = (key: string) => ref("aws_apigatewayv2_route", deployed.find(([, r]) => r.route_key === key)![0], "route_key");
+          const settings = [...stage.route_settings].sort((a: any, b: any) => a.route_key.localeCompare(b.route_key));
+          const expected = CREDENTIAL_ROUTES.map((key) => ({
+            route_key: routeRef(key),
+            throttling_rate_limit: "${var.credential_route_rate_limit}",
+            throttling_burst_limit: "${var.credential_route_burst_limit}",
+          })).sort((a, b) => a.route_key.localeCompare(b.route_key));
+          expect(settings).to.deep.equal(expected);
         });
 
         it("has a REQUEST authorizer: payload 2.0, simple responses, Authorization header, TTL from the variables", () => {
@@ -242,6 +350,8 @@ describe("infrastructure (synthesized Terraform)", function () {
               ISSUER: `\${coalesce(var.issuer, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
             });
             expect(vars.TABLE_NAME, spec.name).to.equal(spec.tableActions.length ? tableName : undefined);
+            const limits = Object.fromEntries(Object.keys(ABUSE_LIMIT_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
+            expect(limits, `${spec.name} abuse limits`).to.deep.equal(ABUSE_LIMIT_FUNCTIONS.includes(spec.name) ? ABUSE_LIMIT_ENV : {});
             expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? ref("aws_kms_key", key().id, "arn") : undefined);
             expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
             expect(vars.REFRESH_TOKEN_KEY_ID, spec.name).to.equal(EXPECTED_ACTIONS[spec.name].refreshKey.length ? ref("aws_kms_key", refreshKey().id, "arn") : undefined);
@@ -281,7 +391,17 @@ describe("infrastructure (synthesized Terraform)", function () {
             const logs = s().at("aws_cloudwatch_log_group", `${name}/logs`);
             const statements = [
               { sid: "Logs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${ref("aws_cloudwatch_log_group", logs.id, "arn")}:*`] },
-              ...(expected.table.length ? [{ sid: "Table", effect: "Allow", actions: expected.table, resources: [ref("aws_dynamodb_table", table().id, "arn")] }] : []),
+              ...(expected.table.length
+                ? [
+                    {
+                      sid: "Table",
+                      effect: "Allow",
+                      actions: expected.table,
+                      resources: [ref("aws_dynamodb_table", table().id, "arn")],
+                      condition: [{ test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: expected.keys }],
+                    },
+                  ]
+                : []),
               ...(expected.key.length ? [{ sid: "SigningKey", effect: "Allow", actions: expected.key, resources: [ref("aws_kms_key", key().id, "arn")] }] : []),
               ...(expected.refreshKey.length
                 ? [{ sid: "RefreshTokenKey", effect: "Allow", actions: expected.refreshKey, resources: [ref("aws_kms_key", refreshKey().id, "arn")] }]
@@ -383,13 +503,14 @@ describe("infrastructure (synthesized Terraform)", function () {
       if (expected.env) {
         const env = expected.env;
         it(`${name}: the functions' cold-start check of ${env} agrees with the Terraform bounds`, () => {
-          const base = { ISSUER: "https://auth.example.com", TENANTS: "a,b" };
+          const base = { ISSUER: "https://auth.example.com", TENANTS: "a,b", ...expected.envContext };
+          const load = expected.load ?? loadConfig;
           const asEnv = (value: unknown) => (Array.isArray(value) ? value.join(",") : String(value));
-          for (const value of expected.accepts) expect(() => loadConfig({ ...base, [env]: asEnv(value) }), `${env}=${asEnv(value)}`).not.to.throw();
+          for (const value of expected.accepts) expect(() => load({ ...base, [env]: asEnv(value) }), `${env}=${asEnv(value)}`).not.to.throw();
           for (const value of expected.refuses) {
             const error = (() => {
               try {
-                loadConfig({ ...base, [env]: asEnv(value) });
+                load({ ...base, [env]: asEnv(value) });
               } catch (e) {
                 return e;
               }
@@ -398,7 +519,7 @@ describe("infrastructure (synthesized Terraform)", function () {
             expect((error as ConfigError).variable).to.equal(env);
           }
           // Unset, the function falls back to the same default Terraform sets.
-          if (expected.field) expect(loadConfig(base)[expected.field], `default of ${name}`).to.equal(declared()[name].default);
+          if (expected.field) expect((load(base) as Record<string, unknown>)[expected.field], `default of ${name}`).to.equal(declared()[name].default);
         });
       }
     }

@@ -89,8 +89,6 @@ describe("password checks", function () {
         email: "empty-hash@example.com",
         passwordHash: "",
         createdAt: new Date(0).toISOString(),
-        failedLogins: 0,
-        lockedUntil: 0,
         sessionVersion: 0,
       });
       // An item written by something else, with no password_hash at all: the store reads it as "".

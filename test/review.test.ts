@@ -30,7 +30,7 @@ describe("npm run review", function () {
 
   it("lists every function with its IAM actions on named resources", () => {
     for (const spec of functions) expect(text).to.include(`- auth-prod-${spec.name}: nodejs22.x arm64`);
-    expect(text).to.match(/auth-prod-login:[^\n]*\n[^\n]*logs:CreateLogStream, logs:PutLogEvents on log group \/aws\/lambda\/auth-prod-login \(its streams\)\n\s+Allow dynamodb:GetItem, dynamodb:PutItem on table auth-prod-users\n\s+Allow kms:Sign on signing key \(alias\/auth-prod-signing\)/);
+    expect(text).to.match(/auth-prod-login:[^\n]*\n[^\n]*logs:CreateLogStream, logs:PutLogEvents on log group \/aws\/lambda\/auth-prod-login \(its streams\)\n\s+Allow dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem on table auth-prod-users if dynamodb:LeadingKeys ForAllValues:StringLike USER#\*\|SESSION#\*\|LOGIN#\*\|SOURCE#\*\n\s+Allow kms:Sign on signing key \(alias\/auth-prod-signing\)/);
     expect(text).to.match(/auth-prod-authorizer:[^\n]*\n[^\n]*on log group \/aws\/lambda\/auth-prod-authorizer \(its streams\)\n\s+env:/);
   });
 
@@ -45,6 +45,9 @@ describe("npm run review", function () {
     expect(text).to.include(`- log_retention_days = ${tfvars.log_retention_days} (tfvars)`);
     expect(text).to.include(`- throttling_rate_limit = ${tfvars.throttling_rate_limit} (tfvars)`);
     expect(text).to.include("- stage $default (auto-deploy true): throttling rate 200 (var.throttling_rate_limit), burst 400 (var.throttling_burst_limit)");
+    for (const route of ["POST /auth/login", "POST /auth/refresh", "POST /auth/register"]) {
+      expect(text).to.include(`    route ${route}: throttling rate 50 (var.credential_route_rate_limit), burst 100 (var.credential_route_burst_limit)`);
+    }
     const { issuer: _unused, previous_public_keys: _alsoUnused, ...rest } = tfvars;
     for (const name of Object.keys(rest)) expect(text).to.match(new RegExp(`- ${name} = .* \\(tfvars\\)`));
   });

@@ -1,4 +1,4 @@
-import type { Config } from "../../handlers/lib/domain/config.js";
+import type { Config, Limits } from "../../handlers/lib/domain/config.js";
 import { createLogger } from "../../handlers/lib/runtime/logger.js";
 import { type Logger } from "../../handlers/lib/domain/logger.js";
 
@@ -11,6 +11,17 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   refreshReuseGraceSeconds: 10,
   passwordMinLength: 12,
   clockToleranceSeconds: 60,
+  ...overrides,
+});
+
+/** The default abuse limits (as runtime/config.ts loadLimits reads them from an empty env). */
+export const testLimits = (overrides: Partial<Limits> = {}): Limits => ({
+  lockoutMaxFailures: 5,
+  lockoutBaseSeconds: 30,
+  lockoutMaxSeconds: 900,
+  sourceWindowSeconds: 300,
+  sourceFailedLoginsPerWindow: 100,
+  sourceSignupsPerWindow: 20,
   ...overrides,
 });
 

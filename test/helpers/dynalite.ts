@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { randomUUID } from "node:crypto";
+import { dynamoCounters } from "../../handlers/lib/adapters/dynamo-counters.js";
 import { dynamoStore } from "../../handlers/lib/adapters/dynamo-store.js";
+import type { CounterStore } from "../../handlers/lib/domain/counters.js";
 import type { AuthStore } from "../../handlers/lib/domain/store.js";
 import { ensureTable, localDynamoClient, startDynalite } from "../../local/dynalite.js";
 
@@ -11,6 +13,7 @@ import { ensureTable, localDynamoClient, startDynalite } from "../../local/dynal
  */
 export async function localTable(): Promise<{
   store: AuthStore;
+  counters: CounterStore;
   client: DynamoDBClient;
   endpoint: string;
   tableName: string;
@@ -23,6 +26,7 @@ export async function localTable(): Promise<{
   return {
     store: dynamoStore(client, tableName),
     client,
+    counters: dynamoCounters(client, tableName),
     endpoint: server.endpoint,
     tableName,
     async close() {

@@ -5,7 +5,7 @@ import type { PasswordHasher } from "../domain/passwords.js";
 /** OWASP Password Storage Cheat Sheet minimum for argon2id: m=19 MiB, t=2, p=1. */
 export const ARGON2ID_PARAMS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export function argon2idHasher(params = ARGON2ID_PARAMS): PasswordHasher {
+export function argon2idHasher(params: { memoryCost: number; timeCost: number; parallelism: number } = ARGON2ID_PARAMS): PasswordHasher {
   const options = { type: argon2.argon2id as 2, ...params };
   // A well-formed hash with the same parameters but random salt and digest: verifying
   // against it costs exactly one argon2id computation and always fails.

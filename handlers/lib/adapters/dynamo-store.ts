@@ -1,47 +1,15 @@
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-} from "@aws-sdk/client-dynamodb";
-import { TemporarilyUnavailableError, UserExistsError } from "../domain/errors.js";
+import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { UserExistsError } from "../domain/errors.js";
 import type { AuthStore, SessionRecord, UserRecord } from "../domain/store.js";
+import { call, conditional, getItem as getItemFrom, marshalKey, n, num, s, str, type DynamoSend, type Item } from "./dynamo-calls.js";
 import { keys, TABLE } from "./table-definition.js";
-
-type Item = Record<string, AttributeValue>;
-export type DynamoSend = Pick<DynamoDBClient, "send">;
 
 /**
  * DynamoDB adapter of the storage ports. Every write is a single-item conditional write;
  * reads are strongly consistent, so a rotation or revocation is seen by the next request.
  */
 export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
-  const call = async <T>(operation: () => Promise<T>): Promise<T> => {
-    try {
-      return await operation();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw error;
-      throw new TemporarilyUnavailableError("the user store is unavailable, try again shortly", { cause: error });
-    }
-  };
-  const getItem = async (key: { pk: string; sk: string }): Promise<Item | undefined> => {
-    const result = await call(() =>
-      db.send(new GetItemCommand({ TableName: tableName, Key: marshalKey(key), ConsistentRead: true })),
-    );
-    return result.Item;
-  };
-  /** Runs a conditional write; false when its condition did not hold. */
-  const conditional = async (operation: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await call(operation);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  };
+  const getItem = (key: { pk: string; sk: string }) => getItemFrom(db, tableName, key);
 
   return {
     async createUser(user) {
@@ -110,13 +78,6 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
   };
 }
 
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
-const str = (item: Item, name: string): string => item[name]?.S ?? "";
-const num = (item: Item, name: string): number => Number(item[name]?.N ?? 0);
-
-const marshalKey = (key: { pk: string; sk: string }): Item => ({ pk: s(key.pk), sk: s(key.sk) });
-
 function userToItem(user: UserRecord): Item {
   return {
     ...marshalKey(keys.user(user.tenant, user.email)),
@@ -125,8 +86,6 @@ function userToItem(user: UserRecord): Item {
     email: s(user.email),
     password_hash: s(user.passwordHash),
     created_at: s(user.createdAt),
-    failed_logins: n(user.failedLogins),
-    locked_until: n(user.lockedUntil),
     session_version: n(user.sessionVersion),
   };
 }
@@ -138,8 +97,6 @@ function itemToUser(item: Item): UserRecord {
     email: str(item, "email"),
     passwordHash: str(item, "password_hash"),
     createdAt: str(item, "created_at"),
-    failedLogins: num(item, "failed_logins"),
-    lockedUntil: num(item, "locked_until"),
     sessionVersion: num(item, "session_version"),
   };
 }

@@ -6,7 +6,7 @@
 export const TABLE = {
   partitionKey: "pk",
   sortKey: "sk",
-  /** Epoch-seconds attribute DynamoDB TTL deletes expired sessions by. */
+  /** Epoch-seconds attribute DynamoDB TTL deletes expired sessions and counters by. */
   ttlAttribute: "expires_at",
   attributes: [
     { name: "pk", type: "S" },
@@ -14,8 +14,26 @@ export const TABLE = {
   ],
 } as const;
 
-/** Item keys: users are unique per (tenant, email); sessions by id. */
+/**
+ * Partition key prefixes, one per kind of item. IAM grants each function only the
+ * prefixes it touches (`dynamodb:LeadingKeys`, from handlers/functions.ts).
+ */
+export const KEY_PREFIX = {
+  user: "USER#",
+  session: "SESSION#",
+  /** Login counter per (tenant, email), kept for unknown emails too. */
+  login: "LOGIN#",
+  /** Per-source-address window counters. */
+  source: "SOURCE#",
+} as const;
+
+/** Item keys: users are unique per (tenant, email); sessions by id; counters per account and per source window. */
 export const keys = {
-  user: (tenant: string, email: string) => ({ pk: `USER#${tenant}#${email}`, sk: "PROFILE" }),
-  session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: "SESSION" }),
+  user: (tenant: string, email: string) => ({ pk: `${KEY_PREFIX.user}${tenant}#${email}`, sk: "PROFILE" }),
+  session: (sid: string) => ({ pk: `${KEY_PREFIX.session}${sid}`, sk: "SESSION" }),
+  loginCounter: (tenant: string, email: string) => ({ pk: `${KEY_PREFIX.login}${tenant}#${email}`, sk: "COUNTER" }),
+  sourceCounter: (source: string, kind: string, windowStart: number) => ({
+    pk: `${KEY_PREFIX.source}${source}#${kind}#${windowStart}`,
+    sk: "COUNTER",
+  }),
 };

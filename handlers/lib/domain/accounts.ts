@@ -23,8 +23,6 @@ export async function register(
     email: credentials.email,
     passwordHash: await deps.hasher.hash(credentials.password),
     createdAt: new Date(deps.clock()).toISOString(),
-    failedLogins: 0,
-    lockedUntil: 0,
     sessionVersion: 0,
   };
   await deps.store.createUser(user);

@@ -19,3 +19,21 @@ export interface Config {
   /** Leeway for `exp`/`nbf` checks; DESIGN.md caps it at 60 s. */
   clockToleranceSeconds: number;
 }
+
+/**
+ * Brute-force and abuse limits, read by login, register and refresh only
+ * (`runtime/config.ts` `loadLimits`).
+ */
+export interface Limits {
+  /** Consecutive failures (per tenant and email) that lock the account. */
+  lockoutMaxFailures: number;
+  /** First lock; each further failure doubles it, up to `lockoutMaxSeconds`. */
+  lockoutBaseSeconds: number;
+  lockoutMaxSeconds: number;
+  /** Fixed window of the per-source-address counters. */
+  sourceWindowSeconds: number;
+  /** Failed logins and refreshes one address may make per window. */
+  sourceFailedLoginsPerWindow: number;
+  /** Registrations (and other unauthenticated creations) one address may make per window. */
+  sourceSignupsPerWindow: number;
+}

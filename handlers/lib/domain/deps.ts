@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.js";
-import type { Config } from "./config.js";
-import type { Logger } from "./logger.js";
+import type { Config, Limits } from "./config.js";
+import type { CounterStore } from "./counters.js";
+import type { AccountRef, Logger } from "./logger.js";
 import type { MacKey } from "./mac-key.js";
 import type { PasswordHasher } from "./passwords.js";
 import type { Signer } from "./signer.js";
@@ -20,4 +21,7 @@ export interface Deps {
   hasher: PasswordHasher;
   clock: Clock;
   logger: Logger;
+  counters: CounterStore;
+  limits: Limits;
+  accountRef: AccountRef;
 }

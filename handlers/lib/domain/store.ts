@@ -10,9 +10,6 @@ export interface UserRecord {
   passwordHash: string;
   /** ISO 8601. */
   createdAt: string;
-  /** Seams for lockout (a later issue): counted failures and the time a lock ends (epoch ms). */
-  failedLogins: number;
-  lockedUntil: number;
   /** Seam for "sign out everywhere": sessions minted under an older version stop refreshing. */
   sessionVersion: number;
 }

@@ -1,4 +1,4 @@
-import type { Config } from "../domain/config.js";
+import type { Config, Limits } from "../domain/config.js";
 import { ConfigError } from "../domain/errors.js";
 
 /**
@@ -59,6 +59,24 @@ const isOrigin = (value: string): boolean => {
     return false;
   }
 };
+
+/** Reads and validates the brute-force and abuse limits (login, register and refresh). */
+export function loadLimits(env: Env): Limits {
+  const lockoutBaseSeconds = integer(env, "LOCKOUT_BASE_SECONDS", 30, 1, 3600);
+  const lockoutMaxSeconds = integer(env, "LOCKOUT_MAX_SECONDS", 900, 1, 86_400);
+  // Never below the first lock, so each doubling only lengthens it.
+  if (lockoutMaxSeconds < lockoutBaseSeconds) {
+    throw new ConfigError("LOCKOUT_MAX_SECONDS", `must be at least LOCKOUT_BASE_SECONDS (${lockoutBaseSeconds}), got ${lockoutMaxSeconds}`);
+  }
+  return {
+    lockoutMaxFailures: integer(env, "LOCKOUT_MAX_FAILURES", 5, 1, 20),
+    lockoutBaseSeconds,
+    lockoutMaxSeconds,
+    sourceWindowSeconds: integer(env, "SOURCE_WINDOW_SECONDS", 300, 10, 86_400),
+    sourceFailedLoginsPerWindow: integer(env, "SOURCE_FAILED_LOGINS_PER_WINDOW", 100, 1, 1_000_000),
+    sourceSignupsPerWindow: integer(env, "SOURCE_SIGNUPS_PER_WINDOW", 20, 1, 1_000_000),
+  };
+}
 
 export function required(env: Env, name: string): string {
   const value = env[name]?.trim();

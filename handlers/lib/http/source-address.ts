@@ -1,0 +1,8 @@
+import type { HttpEvent } from "./event.js";
+
+/**
+ * The client's address as API Gateway saw the connection (`requestContext.http.sourceIp`).
+ * Never `X-Forwarded-For` or any other header: the client writes those, so an attacker
+ * could pick a fresh address per request and slip every per-address limit (OWASP ASVS 2.2.1).
+ */
+export const sourceAddress = (event: HttpEvent): string => event.requestContext.http.sourceIp || "unknown";
