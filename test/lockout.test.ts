@@ -18,7 +18,7 @@ import { admitSignup, limitFailures, sourceBucket, sourceWindow } from "../handl
 import { ARGON2ID_PARAMS, argon2idHasher } from "../handlers/lib/adapters/argon2-hasher.js";
 import { dynamoCounters } from "../handlers/lib/adapters/dynamo-counters.js";
 import { localDynamoClient } from "../local/dynalite.js";
-import { accountRefFromEnv } from "../handlers/lib/runtime/account-ref.js";
+import { accountRefUnder } from "../handlers/lib/domain/account-ref.js";
 import { manualClock, recordingLogger, testConfig, testLimits } from "./helpers/config.js";
 import { localTable } from "./helpers/dynalite.js";
 import { p256 } from "./helpers/keys.js";
@@ -77,7 +77,7 @@ describe("brute-force limits on dynalite", function () {
       clock,
       logger,
       limits: testLimits({ sourceFailedLoginsPerWindow: 1_000_000, ...limits }),
-      accountRef: accountRefFromEnv({}),
+      accountRef: accountRefUnder(localMacKey(randomBytes(32))),
     };
     return { deps, clock, logger, hasher };
   };
@@ -256,7 +256,7 @@ describe("brute-force limits on dynalite", function () {
       const text = logger.lines.join("\n");
       for (const secret of [account.email, account.email.split("@")[0], WRONG, PASSWORD]) expect(text).not.to.include(secret);
       expect(ref).to.match(/^[A-Za-z0-9_-]{22}$/);
-      expect(await accountRefFromEnv({})(account.tenant, account.email), "keyed: another key, another reference").not.to.equal(ref);
+      expect(await accountRefUnder(localMacKey(randomBytes(32)))(account.tenant, account.email), "keyed: another key, another reference").not.to.equal(ref);
     });
   });
 

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { KmsSend } from "../handlers/lib/adapters/kms-call.js";
 import { kmsMacKey } from "../handlers/lib/adapters/kms-mac-key.js";
 import { loadOrCreateMacKeyFile, localMacKey } from "../handlers/lib/adapters/local-mac-key.js";
+import { accountRefUnder } from "../handlers/lib/domain/account-ref.js";
 import { ConfigError, TemporarilyUnavailableError } from "../handlers/lib/domain/errors.js";
 import { isGenuine, parseRefreshToken, refreshTokenFor } from "../handlers/lib/domain/refresh-token.js";
 import { macKeyFromEnv } from "../handlers/lib/runtime/mac-key-from-env.js";
@@ -80,5 +81,26 @@ describe("refresh-token key", () => {
   it("requires a key from the environment: KMS in AWS or a key file locally", () => {
     expect(() => macKeyFromEnv({})).to.throw(ConfigError).with.property("variable", "REFRESH_TOKEN_KEY_ID");
     expect(macKeyFromEnv({ REFRESH_TOKEN_KEY_ID: KEY_ID })).to.have.property("mac");
+  });
+});
+
+describe("account reference for logs", () => {
+  it("is stable for one key (correlates across instances), differs per account and per key, and reveals no email", async () => {
+    const secret = randomBytes(32);
+    const a = await accountRefUnder(localMacKey(secret))("default", "ada@example.com");
+    expect(await accountRefUnder(localMacKey(secret))("default", "ada@example.com"), "another instance, same key").to.equal(a);
+    expect(await accountRefUnder(localMacKey(secret))("acme", "ada@example.com")).not.to.equal(a);
+    expect(await accountRefUnder(localMacKey(randomBytes(32)))("default", "ada@example.com")).not.to.equal(a);
+    expect(a).to.match(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it("derives its key with one MAC per cold start, and never throws when the key service fails", async () => {
+    const { kms, calls } = fakeKms(randomBytes(32));
+    const ref = accountRefUnder(kmsMacKey(kms, KEY_ID));
+    await ref("default", "a@example.com");
+    await ref("default", "b@example.com");
+    expect(calls).to.have.length(1);
+    const failing = accountRefUnder(kmsMacKey(fakeKms(randomBytes(32), { fail: true }).kms, KEY_ID));
+    expect(await failing("default", "a@example.com")).to.equal("unavailable");
   });
 });
