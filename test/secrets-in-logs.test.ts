@@ -72,11 +72,19 @@ describe("logs: a full flow at LOG_LEVEL=debug leaks no secret", function () {
     await step("me with a tampered token", 403, rt.call("GET", "/me", undefined, bearer(tampered)));
     await step("me with a junk token", 403, rt.call("GET", "/me", undefined, bearer(junk)));
 
-    // ---- LOCKOUT (lead: add the lockout steps here) -------------------------------------
-    // Another account, so the flow above stays unlocked: wrong passwords until 429
-    // too_many_attempts, the right password refused while locked; keep() each password, and
-    // assert below that the lockout is logged (with a keyed hash of the account, no email).
-    // --------------------------------------------------------------------------------------
+    // Lockout, on another account so the flow above stays unlocked: five wrong passwords
+    // (the default LOCKOUT_MAX_FAILURES), then 429 even for the right password.
+    const lockedEmail = `locked+${tag}@example.com`;
+    const lockedPassword = `staple battery horse ${tag}`;
+    keep("locked account's email", lockedEmail);
+    keep("locked account's password", lockedPassword);
+    await step("register the account to lock", 201, rt.call("POST", "/auth/register", { email: lockedEmail, password: lockedPassword }));
+    for (let i = 1; i <= 5; i++) {
+      const guess = `guess ${i} ${tag}`;
+      keep(`wrong guess ${i}`, guess);
+      await step(`wrong guess ${i}`, 401, rt.call("POST", "/auth/login", { email: lockedEmail, password: guess }));
+    }
+    await step("the right password while locked", 429, rt.call("POST", "/auth/login", { email: lockedEmail, password: lockedPassword }));
 
     for (const item of await rt.scan()) {
       for (const value of Object.values(item)) {
@@ -108,12 +116,17 @@ describe("logs: a full flow at LOG_LEVEL=debug leaks no secret", function () {
     }
   });
 
-  it("logs the failed login and the refresh-token reuse, so the test cannot pass by logging nothing", () => {
+  it("logs the failed login, the lockout and the refresh-token reuse, so the test cannot pass by logging nothing", () => {
     const failedLogin = lines.find((line) => line.service === "login" && (line.code === "invalid_grant" || /fail/i.test(String(line.message))));
     expect(failedLogin, "a failed login is logged").to.exist;
     const reuse = lines.find((line) => line.service === "refresh" && /reuse/i.test(String(line.message)));
     expect(reuse, "the refresh-token reuse is logged").to.exist;
     expect(["warn", "error"]).to.include(reuse!.level);
+    const locked = lines.find((line) => line.service === "login" && line.message === "account locked");
+    expect(locked, "the lockout is logged").to.exist;
+    expect(locked).to.include({ level: "warn", failures: 5 });
+    expect(locked!.sourceIp, "with the source address").to.be.a("string").and.not.be.empty;
+    expect(locked!.account, "with a keyed hash of the account").to.match(/^[A-Za-z0-9_-]{22}$/);
     const services = new Set(lines.map((line) => line.service));
     for (const service of ["register", "login", "refresh", "authorizer"]) expect([...services], `${service} logged`).to.include(service);
   });
