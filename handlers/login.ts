@@ -32,6 +32,6 @@ const deps = {
 };
 
 export const handler = httpHandler(logger, async (event) => {
-  const user = await attemptLogin(readCredentials(jsonBody(event), config, "login"), sourceAddress(event), deps);
+  const user = await attemptLogin(readCredentials(jsonBody(event), config), sourceAddress(event), deps);
   return tokenResponse(await startSession(user, { ...deps, signer: await signer() }));
 });

@@ -2,7 +2,7 @@
 import { argon2idHasher } from "./lib/adapters/argon2-hasher.js";
 import { register, toProfile } from "./lib/domain/accounts.js";
 import { systemClock } from "./lib/domain/clock.js";
-import { readCredentials } from "./lib/domain/credentials.js";
+import { readNewCredentials } from "./lib/domain/new-password.js";
 import { admitSignup } from "./lib/domain/source-limits.js";
 import { httpHandler } from "./lib/http/error-response.js";
 import { json } from "./lib/http/event.js";
@@ -24,7 +24,7 @@ const deps = {
 };
 
 export const handler = httpHandler(logger, async (event) => {
-  const credentials = readCredentials(jsonBody(event), config, "register");
+  const credentials = readNewCredentials(jsonBody(event), config);
   // Counted before the argon2id work it would cost (OWASP ASVS 2.2.1).
   await admitSignup(sourceAddress(event), deps);
   const { user_id, email } = toProfile(await register(credentials, deps));

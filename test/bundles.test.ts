@@ -34,6 +34,13 @@ describe("bundles", function () {
         expect(authorizer.inputs.some((i) => i.includes("node_modules/jsonwebtoken/"))).to.equal(true);
       });
 
+      it("carries the breached-password list only where new passwords are set", async () => {
+        for (const b of await bundles(target)) {
+          const carries = b.inputs.some((i) => i.endsWith("password-blocklist-data.ts"));
+          expect(carries, b.name).to.equal(b.name === "register");
+        }
+      });
+
       it("ships argon2.node beside exactly the bundles that hash passwords", async () => {
         for (const b of await bundles(target)) {
           const spec = functions.find((f) => f.name === b.name)!;

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { readFor } from "./helpers/credentials.js";
+import { readNewCredentials } from "../handlers/lib/domain/new-password.js";
 import { normalizeEmail, readCredentials } from "../handlers/lib/domain/credentials.js";
 import { InvalidRequestError } from "../handlers/lib/domain/errors.js";
 import { testConfig } from "./helpers/config.js";
@@ -40,44 +42,44 @@ describe("credentials", () => {
     const body = (fields: Record<string, unknown>) => ({ email: "a@example.com", password: "correct horse battery", ...fields });
 
     it("defaults the tenant and accepts a configured one", () => {
-      expect(readCredentials(body({}), config, "register").tenant).to.equal("default");
-      expect(readCredentials(body({ tenant: "acme" }), config, "register").tenant).to.equal("acme");
+      expect(readNewCredentials(body({}), config).tenant).to.equal("default");
+      expect(readNewCredentials(body({ tenant: "acme" }), config).tenant).to.equal("acme");
     });
 
     it("refuses an unknown tenant by name", () => {
-      expect(refused(() => readCredentials(body({ tenant: "evil" }), config, "login"))).to.match(/tenant "evil"/);
+      expect(refused(() => readCredentials(body({ tenant: "evil" }), config))).to.match(/tenant "evil"/);
     });
 
     it("names the missing or mistyped field", () => {
-      expect(refused(() => readCredentials({ password: "x".repeat(20) }, config, "login"))).to.equal("email is required");
-      expect(refused(() => readCredentials(body({ password: 123 }), config, "login"))).to.equal("password must be a string");
-      expect(refused(() => readCredentials(body({ email: ["a@b.c"] }), config, "login"))).to.equal("email must be a string");
-      expect(refused(() => readCredentials(body({ tenant: 7 }), config, "login"))).to.equal("tenant must be a string");
+      expect(refused(() => readCredentials({ password: "x".repeat(20) }, config))).to.equal("email is required");
+      expect(refused(() => readCredentials(body({ password: 123 }), config))).to.equal("password must be a string");
+      expect(refused(() => readCredentials(body({ email: ["a@b.c"] }), config))).to.equal("email must be a string");
+      expect(refused(() => readCredentials(body({ tenant: 7 }), config))).to.equal("tenant must be a string");
     });
 
     it("enforces the minimum length on register only, counting code points", () => {
-      expect(refused(() => readCredentials(body({ password: "short" }), config, "register"))).to.match(/at least 12/);
-      expect(readCredentials(body({ password: "short" }), config, "login").password).to.equal("short");
+      expect(refused(() => readNewCredentials(body({ password: "short" }), config))).to.match(/at least 12/);
+      expect(readCredentials(body({ password: "short" }), config).password).to.equal("short");
       // 12 emoji are 24 UTF-16 units but 12 characters.
-      expect(readCredentials(body({ password: "🔑".repeat(12) }), config, "register").password).to.equal("🔑".repeat(12));
-      expect(refused(() => readCredentials(body({ password: "🔑".repeat(11) }), config, "register"))).to.match(/at least 12/);
+      expect(readNewCredentials(body({ password: "🔑".repeat(12) }), config).password).to.equal("🔑".repeat(12));
+      expect(refused(() => readNewCredentials(body({ password: "🔑".repeat(11) }), config))).to.match(/at least 12/);
     });
 
     it("refuses passwords over 256 characters, on login too", () => {
       for (const purpose of ["register", "login"] as const) {
-        expect(refused(() => readCredentials(body({ password: "p".repeat(257) }), config, purpose))).to.match(/at most 256/);
+        expect(refused(() => readFor(purpose)(body({ password: "p".repeat(257) }), config))).to.match(/at most 256/);
       }
-      expect(readCredentials(body({ password: "p".repeat(256) }), config, "register").password).to.have.length(256);
+      expect(readNewCredentials(body({ password: "p".repeat(256) }), config).password).to.have.length(256);
     });
 
     it("refuses a password equal to the email, whatever its case", () => {
       const email = "long.address@example.com";
-      expect(refused(() => readCredentials({ email, password: email.toUpperCase() }, config, "register"))).to.match(/not be the email/);
+      expect(refused(() => readNewCredentials({ email, password: email.toUpperCase() }, config))).to.match(/not be the email/);
     });
 
     it("normalises the password with NFKC", () => {
       // U+FB01 (the "fi" ligature) becomes "fi".
-      expect(readCredentials(body({ password: "\uFB01ne-password-123" }), config, "register").password).to.equal("fine-password-123");
+      expect(readNewCredentials(body({ password: "\uFB01ne-password-123" }), config).password).to.equal("fine-password-123");
     });
   });
 });

@@ -3,6 +3,7 @@
  * package, applied to every new password, never at login.
  */
 import { expect } from "chai";
+import { readNewCredentials } from "../handlers/lib/domain/new-password.js";
 import { readFileSync } from "node:fs";
 import { readCredentials } from "../handlers/lib/domain/credentials.js";
 import { InvalidRequestError } from "../handlers/lib/domain/errors.js";
@@ -62,20 +63,20 @@ describe("password blocklist", () => {
     const body = (password: string) => ({ email: "a@example.com", password });
 
     it("refuses a common password on register, with a clear message, whatever its case", () => {
-      expect(refusal(() => readCredentials(body("1qaz2wsx3edc"), testConfig(), "register"))).to.equal(COMMON);
-      expect(refusal(() => readCredentials(body("1QAZ2wsx3EDC"), testConfig(), "register"))).to.equal(COMMON);
-      expect(refusal(() => readCredentials(body("sunshine"), testConfig({ passwordMinLength: 8 }), "register"))).to.equal(COMMON);
+      expect(refusal(() => readNewCredentials(body("1qaz2wsx3edc"), testConfig()))).to.equal(COMMON);
+      expect(refusal(() => readNewCredentials(body("1QAZ2wsx3EDC"), testConfig()))).to.equal(COMMON);
+      expect(refusal(() => readNewCredentials(body("sunshine"), testConfig({ passwordMinLength: 8 })))).to.equal(COMMON);
       // After NFKC: fullwidth letters fold to the listed ASCII.
-      expect(refusal(() => readCredentials(body("ｓｕｎｓｈｉｎｅ"), testConfig({ passwordMinLength: 8 }), "register"))).to.equal(COMMON);
+      expect(refusal(() => readNewCredentials(body("ｓｕｎｓｈｉｎｅ"), testConfig({ passwordMinLength: 8 })))).to.equal(COMMON);
     });
 
     it("checks length first: a short common password hears about the length", () => {
-      expect(refusal(() => readCredentials(body("sunshine"), testConfig(), "register"))).to.equal("password must be at least 12 characters");
+      expect(refusal(() => readNewCredentials(body("sunshine"), testConfig()))).to.equal("password must be at least 12 characters");
     });
 
     it("never applies at login: an existing common password still signs in", () => {
-      expect(readCredentials(body("1qaz2wsx3edc"), testConfig(), "login").password).to.equal("1qaz2wsx3edc");
-      expect(readCredentials(body("sunshine"), testConfig(), "login").password).to.equal("sunshine");
+      expect(readCredentials(body("1qaz2wsx3edc"), testConfig()).password).to.equal("1qaz2wsx3edc");
+      expect(readCredentials(body("sunshine"), testConfig()).password).to.equal("sunshine");
     });
   });
 

@@ -4,11 +4,12 @@
  * account without a usable hash, and the maximum length counted in code points.
  */
 import { expect } from "chai";
+import { readFor } from "./helpers/credentials.js";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { argon2idHasher } from "../handlers/lib/adapters/argon2-hasher.js";
 import { keys } from "../handlers/lib/adapters/table-definition.js";
 import { authenticate, register } from "../handlers/lib/domain/accounts.js";
-import { MAX_PASSWORD_LENGTH, readCredentials } from "../handlers/lib/domain/credentials.js";
+import { MAX_PASSWORD_LENGTH } from "../handlers/lib/domain/credentials.js";
 import { InvalidGrantError, InvalidRequestError } from "../handlers/lib/domain/errors.js";
 import type { PasswordHasher } from "../handlers/lib/domain/passwords.js";
 import { manualClock, testConfig } from "./helpers/config.js";
@@ -126,11 +127,11 @@ describe("password checks", function () {
       it(`${purpose}: 256 emoji (512 UTF-16 units) pass, 257 are refused`, () => {
         const at256 = "🔑".repeat(MAX_PASSWORD_LENGTH);
         expect(at256).to.have.length(512);
-        expect(readCredentials(body(at256), config, purpose).password).to.equal(at256);
-        expect(refusal(() => readCredentials(body(`${at256}🔑`), config, purpose))).to.equal("password must be at most 256 characters");
+        expect(readFor(purpose)(body(at256), config).password).to.equal(at256);
+        expect(refusal(() => readFor(purpose)(body(`${at256}🔑`), config))).to.equal("password must be at most 256 characters");
         // Mixed: 255 ASCII + 1 emoji is 256 characters in 257 units.
-        expect(readCredentials(body(`${"p".repeat(255)}🔑`), config, purpose).password).to.have.length(257);
-        expect(refusal(() => readCredentials(body(`${"p".repeat(256)}🔑`), config, purpose))).to.equal("password must be at most 256 characters");
+        expect(readFor(purpose)(body(`${"p".repeat(255)}🔑`), config).password).to.have.length(257);
+        expect(refusal(() => readFor(purpose)(body(`${"p".repeat(256)}🔑`), config))).to.equal("password must be at most 256 characters");
       });
     }
   });

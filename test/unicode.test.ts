@@ -3,7 +3,7 @@
  * (where `\ud800` escapes produce lone surrogates) read by `readCredentials`.
  */
 import { expect } from "chai";
-import { readCredentials } from "../handlers/lib/domain/credentials.js";
+import { readFor } from "./helpers/credentials.js";
 import { InvalidRequestError } from "../handlers/lib/domain/errors.js";
 import { jsonBody } from "../handlers/lib/http/json-body.js";
 import { testConfig } from "./helpers/config.js";
@@ -13,10 +13,9 @@ const PASSWORD = "a long unremarkable passphrase";
 
 /** The credentials a request with this JSON text would yield. */
 const read = (json: string, purpose: "register" | "login") =>
-  readCredentials(
+  readFor(purpose)(
     jsonBody({ body: json, headers: { "content-type": "application/json" }, requestContext: { requestId: "r", http: { method: "POST", path: "/auth/register" } } }),
     config,
-    purpose,
   );
 const body = (email: string, password = PASSWORD) => JSON.stringify({ email, password });
 

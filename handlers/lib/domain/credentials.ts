@@ -1,6 +1,5 @@
 import type { Config } from "./config.js";
 import { InvalidRequestError } from "./errors.js";
-import { isCommonPassword } from "./password-blocklist.js";
 
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -64,18 +63,14 @@ export function normalizePassword(raw: string): string {
 }
 
 /** Length counted in code points, so an emoji counts as one character. */
-const length = (text: string): number => [...text].length;
+export const length = (text: string): number => [...text].length;
 
 /**
- * Reads `{email, password, tenant?}`. Registration enforces the password policy;
- * login checks only shape and the upper bound, so a later policy change never locks
- * out existing users and a login reveals nothing about the policy.
+ * Reads `{email, password, tenant?}`, checking only shape and the upper bound: what login
+ * needs, so a later policy change never locks out existing users and a login reveals
+ * nothing about the policy. New passwords also pass `readNewCredentials` (new-password.ts).
  */
-export function readCredentials(
-  body: Record<string, unknown>,
-  config: Config,
-  purpose: "register" | "login",
-): Credentials {
+export function readCredentials(body: Record<string, unknown>, config: Config): Credentials {
   const email = normalizeEmail(stringField(body, "email"));
   const password = normalizePassword(stringField(body, "password"));
   const tenant = readTenant(body, config);
@@ -83,27 +78,7 @@ export function readCredentials(
   if (length(password) > MAX_PASSWORD_LENGTH) {
     throw new InvalidRequestError(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
-  if (purpose === "register") assertNewPassword(password, email, config);
   return { tenant, email, password };
-}
-
-/**
- * The policy for every new password (register now; reset and change later), applied to
- * the normalised password. Never applied at login, so a policy change locks nobody out.
- * Controls are refused as RFC 8265's OpaqueString does; common breached passwords as
- * NIST SP 800-63B §5.1.1.2 requires.
- */
-export function assertNewPassword(password: string, email: string, config: Config): void {
-  if (length(password) < config.passwordMinLength) {
-    throw new InvalidRequestError(`password must be at least ${config.passwordMinLength} characters`);
-  }
-  if (password.toLowerCase() === email) {
-    throw new InvalidRequestError("password must not be the email address");
-  }
-  if (/\p{Cc}/u.test(password)) throw new InvalidRequestError("password must not contain control characters");
-  if (isCommonPassword(password)) {
-    throw new InvalidRequestError("password is one of the most common breached passwords; choose one that is harder to guess");
-  }
 }
 
 /** `tenant` is optional and defaults to the deployment's default tenant. */

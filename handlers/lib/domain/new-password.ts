@@ -1,0 +1,34 @@
+import type { Config } from "./config.js";
+import { length, readCredentials, type Credentials } from "./credentials.js";
+import { InvalidRequestError } from "./errors.js";
+import { isCommonPassword } from "./password-blocklist.js";
+
+/**
+ * Reads credentials whose password is new (register; reset and change later): the shape
+ * checks of `readCredentials`, then the policy. Its own module, so only the functions that
+ * set passwords carry the blocklist.
+ */
+export function readNewCredentials(body: Record<string, unknown>, config: Config): Credentials {
+  const credentials = readCredentials(body, config);
+  assertNewPassword(credentials.password, credentials.email, config);
+  return credentials;
+}
+
+/**
+ * The policy for every new password (register now; reset and change later), applied to
+ * the normalised password. Never applied at login, so a policy change locks nobody out.
+ * Controls are refused as RFC 8265's OpaqueString does; common breached passwords as
+ * NIST SP 800-63B §5.1.1.2 requires.
+ */
+export function assertNewPassword(password: string, email: string, config: Config): void {
+  if (length(password) < config.passwordMinLength) {
+    throw new InvalidRequestError(`password must be at least ${config.passwordMinLength} characters`);
+  }
+  if (password.toLowerCase() === email) {
+    throw new InvalidRequestError("password must not be the email address");
+  }
+  if (/\p{Cc}/u.test(password)) throw new InvalidRequestError("password must not contain control characters");
+  if (isCommonPassword(password)) {
+    throw new InvalidRequestError("password is one of the most common breached passwords; choose one that is harder to guess");
+  }
+}
