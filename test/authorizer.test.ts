@@ -3,12 +3,11 @@
  * REQUEST authorizer events.
  */
 import { expect } from "chai";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import type { AuthorizerEvent, AuthorizerResult } from "../handlers/authorizer.js";
 import { issueAccessToken } from "../handlers/lib/domain/access-token.js";
 import { spkiOf } from "../handlers/lib/domain/keys.js";
-import { bundles, removeBundles } from "./helpers/bundles.js";
+import { loadAuthorizerBundle } from "./helpers/authorizer-bundle.js";
+import { removeBundles } from "./helpers/bundles.js";
 import { testConfig } from "./helpers/config.js";
 import { p256 } from "./helpers/keys.js";
 
@@ -18,24 +17,18 @@ describe("authorizer bundle", function () {
   const retired = p256();
   const config = testConfig();
   let handler: (event: AuthorizerEvent) => Promise<AuthorizerResult>;
-  const variables = ["ISSUER", "TENANTS", "JWT_PUBLIC_KEYS", "LOG_LEVEL"];
-  const saved = Object.fromEntries(variables.map((name) => [name, process.env[name]]));
+  let restoreEnv = () => {};
 
   before(async () => {
-    const authorizer = (await bundles("lambda")).find((b) => b.name === "authorizer")!;
-    Object.assign(process.env, {
+    ({ handler, restore: restoreEnv } = await loadAuthorizerBundle({
       ISSUER: config.issuer,
       TENANTS: config.tenants.join(","),
       JWT_PUBLIC_KEYS: `${spkiOf(key.publicKey)}, ${spkiOf(retired.publicKey)}`,
       LOG_LEVEL: "error",
-    });
-    handler = (createRequire(import.meta.url)(join(authorizer.dir, "index.js")) as { handler: typeof handler }).handler;
+    }));
   });
   after(() => {
-    for (const name of variables) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
+    restoreEnv();
     removeBundles();
   });
 

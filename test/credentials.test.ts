@@ -1,20 +1,12 @@
 import { expect } from "chai";
+import { invalidRequest } from "./helpers/refusal.js";
 import { readFor } from "./helpers/credentials.js";
 import { readNewCredentials } from "../handlers/lib/domain/new-password.js";
 import { normalizeEmail, readCredentials } from "../handlers/lib/domain/credentials.js";
-import { InvalidRequestError } from "../handlers/lib/domain/errors.js";
 import { testConfig } from "./helpers/config.js";
 
 const config = testConfig();
-const refused = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(InvalidRequestError);
-    return (error as InvalidRequestError).description;
-  }
-  throw new Error("expected InvalidRequestError");
-};
+const refused = invalidRequest;
 
 describe("credentials", () => {
   describe("normalizeEmail", () => {

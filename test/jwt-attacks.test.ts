@@ -5,12 +5,11 @@
  */
 import { expect } from "chai";
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import type { AuthorizerEvent, AuthorizerResult } from "../handlers/authorizer.js";
 import { base64url } from "../handlers/lib/domain/base64url.js";
 import { spkiOf } from "../handlers/lib/domain/keys.js";
-import { bundles, removeBundles } from "./helpers/bundles.js";
+import { loadAuthorizerBundle } from "./helpers/authorizer-bundle.js";
+import { removeBundles } from "./helpers/bundles.js";
 import { testConfig } from "./helpers/config.js";
 import { p256 } from "./helpers/keys.js";
 
@@ -35,26 +34,20 @@ function forge(header: Header | string, claims: Claims | string, signWith: (inpu
 describe("JWT attacks against the authorizer bundle (RFC 8725)", function () {
   this.timeout(120_000);
   let handler: (event: AuthorizerEvent) => Promise<AuthorizerResult>;
-  const variables = ["ISSUER", "TENANTS", "JWT_PUBLIC_KEYS", "LOG_LEVEL", "ACCESS_TOKEN_TTL_SECONDS", "CLOCK_TOLERANCE_SECONDS"];
-  const saved = Object.fromEntries(variables.map((name) => [name, process.env[name]]));
+  let restoreEnv = () => {};
 
   before(async () => {
-    const authorizer = (await bundles("lambda")).find((b) => b.name === "authorizer")!;
-    Object.assign(process.env, {
+    ({ handler, restore: restoreEnv } = await loadAuthorizerBundle({
       ISSUER: config.issuer,
       TENANTS: config.tenants.join(","),
       JWT_PUBLIC_KEYS: spkiOf(key.publicKey),
       LOG_LEVEL: "info",
       ACCESS_TOKEN_TTL_SECONDS: String(config.accessTokenTtlSeconds),
       CLOCK_TOLERANCE_SECONDS: "60",
-    });
-    handler = (createRequire(import.meta.url)(join(authorizer.dir, "index.js")) as { handler: typeof handler }).handler;
+    }));
   });
   after(() => {
-    for (const name of variables) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
+    restoreEnv();
     removeBundles();
   });
 

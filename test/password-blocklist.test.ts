@@ -3,10 +3,10 @@
  * package, applied to every new password, never at login.
  */
 import { expect } from "chai";
+import { invalidRequest } from "./helpers/refusal.js";
 import { readNewCredentials } from "../handlers/lib/domain/new-password.js";
 import { readFileSync } from "node:fs";
 import { readCredentials } from "../handlers/lib/domain/credentials.js";
-import { InvalidRequestError } from "../handlers/lib/domain/errors.js";
 import { decodeBlocklist, encodeBlocklist, isCommonPassword } from "../handlers/lib/domain/password-blocklist.js";
 import { BLOCKLIST, BLOCKLIST_ENTRIES } from "../handlers/lib/domain/password-blocklist-data.js";
 import { DATA_MODULE, renderDataModule, sourceList } from "../scripts/update-password-blocklist.js";
@@ -16,15 +16,7 @@ import { testConfig } from "./helpers/config.js";
 const COMMON = "password is one of the most common breached passwords; choose one that is harder to guess";
 const source = sourceList();
 
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(InvalidRequestError);
-    return (error as InvalidRequestError).description;
-  }
-  throw new Error("expected InvalidRequestError");
-};
+const refusal = invalidRequest;
 
 describe("password blocklist", () => {
   it("is the committed output of scripts/update-password-blocklist.ts for the installed source", () => {

@@ -4,13 +4,14 @@
  * account without a usable hash, and the maximum length counted in code points.
  */
 import { expect } from "chai";
+import { invalidRequest } from "./helpers/refusal.js";
 import { readFor } from "./helpers/credentials.js";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { argon2idHasher } from "../handlers/lib/adapters/argon2-hasher.js";
 import { keys } from "../handlers/lib/adapters/table-definition.js";
 import { authenticate, register } from "../handlers/lib/domain/accounts.js";
 import { MAX_PASSWORD_LENGTH } from "../handlers/lib/domain/credentials.js";
-import { InvalidGrantError, InvalidRequestError } from "../handlers/lib/domain/errors.js";
+import { InvalidGrantError } from "../handlers/lib/domain/errors.js";
 import type { PasswordHasher } from "../handlers/lib/domain/passwords.js";
 import { manualClock, testConfig } from "./helpers/config.js";
 import { localTable } from "./helpers/dynalite.js";
@@ -113,15 +114,7 @@ describe("password checks", function () {
   describe("the maximum length counts code points (NIST SP 800-63B §5.1.1.2: each Unicode code point is one character)", () => {
     const config = testConfig();
     const body = (pw: string) => ({ email: "a@example.com", password: pw });
-    const refusal = (fn: () => unknown): string => {
-      try {
-        fn();
-      } catch (error) {
-        expect(error).to.be.instanceOf(InvalidRequestError);
-        return (error as InvalidRequestError).description;
-      }
-      throw new Error("expected invalid_request");
-    };
+    const refusal = invalidRequest;
 
     for (const purpose of ["register", "login"] as const) {
       it(`${purpose}: 256 emoji (512 UTF-16 units) pass, 257 are refused`, () => {

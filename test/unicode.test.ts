@@ -3,8 +3,8 @@
  * (where `\ud800` escapes produce lone surrogates) read by `readCredentials`.
  */
 import { expect } from "chai";
+import { invalidRequest } from "./helpers/refusal.js";
 import { readFor } from "./helpers/credentials.js";
-import { InvalidRequestError } from "../handlers/lib/domain/errors.js";
 import { jsonBody } from "../handlers/lib/http/json-body.js";
 import { testConfig } from "./helpers/config.js";
 
@@ -19,15 +19,7 @@ const read = (json: string, purpose: "register" | "login") =>
   );
 const body = (email: string, password = PASSWORD) => JSON.stringify({ email, password });
 
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(InvalidRequestError);
-    return (error as InvalidRequestError).description;
-  }
-  throw new Error("expected InvalidRequestError");
-};
+const refusal = invalidRequest;
 
 describe("Unicode in credentials", () => {
   describe("lone surrogates", () => {
