@@ -87,7 +87,7 @@ export function verifyAccessToken(token: string, options: VerifyOptions): Access
   }
   if (typeof claims.aud !== "string") throw new TokenRejectedError("aud must name exactly one tenant");
   const { iat, exp } = claims as AccessClaims;
-  // A token from the future was minted with a wrong clock or by someone else (RFC 8725 §3.10).
+  // A token from the future (RFC 7519 §4.1.6) was minted with a wrong clock or by someone else: do not trust it (RFC 8725 §3.10).
   if (iat > now + options.clockToleranceSeconds) throw new TokenRejectedError("iat in the future");
   // The issuer never signs a longer lifetime, so a longer one is not ours to honour.
   if (exp - iat > options.maxLifetimeSeconds) {
