@@ -1,7 +1,9 @@
-/** POST /auth/logout (bearer): revokes the session the access token belongs to. */
-import { endSession } from "./lib/domain/sessions.js";
+/** POST /auth/logout (bearer): ends this session, the user's other sessions, or all of them (`{scope?}`). */
+import { endSessions, readSignOutScope } from "./lib/domain/sessions.js";
 import { authorizedSubject } from "./lib/http/authorizer-context.js";
 import { httpHandler } from "./lib/http/error-response.js";
+import { noContent } from "./lib/http/event.js";
+import { jsonBody } from "./lib/http/json-body.js";
 import { clearedSession } from "./lib/http/token-response.js";
 import { createLogger } from "./lib/runtime/logger.js";
 import { storeFromEnv } from "./lib/runtime/store-from-env.js";
@@ -10,6 +12,9 @@ const logger = createLogger("logout", process.env.LOG_LEVEL);
 const store = storeFromEnv(process.env);
 
 export const handler = httpHandler(logger, async (event) => {
-  await endSession(authorizedSubject(event).sid, { store });
-  return clearedSession();
+  const { sub, tenant, email, sid } = authorizedSubject(event);
+  const scope = readSignOutScope(event.body ? jsonBody(event) : {});
+  await endSessions({ userId: sub, tenant, email, sid }, scope, { store });
+  // Signing out the others keeps this session, and so its refresh cookie.
+  return scope === "others" ? noContent() : clearedSession();
 });

@@ -2,16 +2,16 @@
  * Accounts and sessions against a real DynamoDB API (dynalite on 127.0.0.1): conditional
  * writes, concurrency, rotation and reuse detection, with an injected clock.
  */
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { localMacKey } from "../handlers/lib/adapters/local-mac-key.js";
 import type { Config } from "../handlers/lib/domain/config.js";
 import { authenticate, profile, register } from "../handlers/lib/domain/accounts.js";
-import { InvalidGrantError, InvalidTokenError, UserExistsError } from "../handlers/lib/domain/errors.js";
+import { InvalidGrantError, InvalidRequestError, InvalidTokenError, UserExistsError } from "../handlers/lib/domain/errors.js";
 import { argon2idHasher } from "../handlers/lib/adapters/argon2-hasher.js";
 import { parseRefreshToken } from "../handlers/lib/domain/refresh-token.js";
-import { endSession, refreshSession, startSession } from "../handlers/lib/domain/sessions.js";
+import { endSession, endSessions, readSignOutScope, refreshSession, SIGN_OUT_SCOPES, startSession } from "../handlers/lib/domain/sessions.js";
 import type { AuthStore } from "../handlers/lib/domain/store.js";
 import { verifyAccessToken } from "../handlers/lib/domain/verify-access-token.js";
 import { manualClock, recordingLogger, testConfig } from "./helpers/config.js";
@@ -263,6 +263,60 @@ describe("accounts and sessions on dynalite", function () {
       await endSession(sid, { store });
       await endSession(sid, { store });
       await grantRefused(refreshSession(tokens.refreshToken, depsAt(clock)));
+    });
+
+    describe("sign-out scopes and the user's session version", () => {
+      /** One user with two sessions (two devices), each with a working refresh token. */
+      const twoDevices = async () => {
+        const clock = manualClock();
+        const c = credentials();
+        const user = await register(c, depsAt(clock));
+        const phone = await startSession(user, depsAt(clock));
+        const laptop = await startSession(user, depsAt(clock));
+        const subject = (tokens: typeof phone) => ({ userId: user.userId, tenant: c.tenant, email: c.email, sid: sidOf(tokens.refreshToken) });
+        return { clock, c, user, phone, laptop, subject };
+      };
+      const refreshes = (token: string, clock: ReturnType<typeof manualClock>) =>
+        refreshSession(token, depsAt(clock)).then(() => true, (e) => (e instanceof InvalidGrantError ? false : Promise.reject(e)));
+
+      it("local ends this session only", async () => {
+        const { clock, phone, laptop, subject } = await twoDevices();
+        await endSessions(subject(phone), "local", { store });
+        expect([await refreshes(phone.refreshToken, clock), await refreshes(laptop.refreshToken, clock)]).to.deep.equal([false, true]);
+      });
+
+      it("others ends every other session and keeps this one refreshing", async () => {
+        const { clock, phone, laptop, subject, user, c } = await twoDevices();
+        await endSessions(subject(phone), "others", { store });
+        expect([await refreshes(phone.refreshToken, clock), await refreshes(laptop.refreshToken, clock)]).to.deep.equal([true, false]);
+        expect((await store.getUser(c.tenant, c.email))!.sessionVersion).to.equal(user.sessionVersion + 1);
+      });
+
+      it("global ends every session with one write to the user, and a new login works", async () => {
+        const { clock, phone, laptop, subject, c } = await twoDevices();
+        await endSessions(subject(phone), "global", { store });
+        expect([await refreshes(phone.refreshToken, clock), await refreshes(laptop.refreshToken, clock)]).to.deep.equal([false, false]);
+        const again = await startSession((await store.getUser(c.tenant, c.email))!, depsAt(clock));
+        expect(await refreshes(again.refreshToken, clock)).to.equal(true);
+      });
+
+      it("a deleted or re-created account's old sessions no longer refresh", async () => {
+        const { clock, phone, c } = await twoDevices();
+        await table.client.send(new DeleteItemCommand({ TableName: table.tableName, Key: { pk: { S: `USER#${c.tenant}#${c.email}` }, sk: { S: "PROFILE" } } }));
+        expect(await refreshes(phone.refreshToken, clock), "account deleted").to.equal(false);
+        await register(c, depsAt(clock));
+        expect(await refreshes(phone.refreshToken, clock), "same email, another account").to.equal(false);
+        // Bumping the re-created account does not need the old one's id, and refuses it.
+        expect(await store.bumpSessionVersion(c.tenant, c.email, "the-old-user-id")).to.equal(undefined);
+      });
+
+      it("reads the scope: local by default, one of the three, anything else a 400", () => {
+        expect(readSignOutScope({})).to.equal("local");
+        for (const scope of SIGN_OUT_SCOPES) expect(readSignOutScope({ scope })).to.equal(scope);
+        for (const scope of ["all", "GLOBAL", 1, null, ["global"]]) {
+          expect(() => readSignOutScope({ scope }), JSON.stringify(scope)).to.throw(InvalidRequestError, "scope must be one of local, others, global");
+        }
+      });
     });
 
     it("revoking an unknown session creates nothing", async () => {

@@ -1,4 +1,4 @@
-import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { UserExistsError } from "../domain/errors.js";
 import type { AuthStore, SessionRecord, UserRecord } from "../domain/store.js";
 import { call, conditional, getItem as getItemFrom, marshalKey, n, num, s, str, type DynamoSend, type Item } from "./dynamo-calls.js";
@@ -30,6 +30,28 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
       return item && itemToUser(item);
     },
 
+    async bumpSessionVersion(tenant, email, userId) {
+      try {
+        const result = await call(() =>
+          db.send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: marshalKey(keys.user(tenant, email)),
+              UpdateExpression: "ADD session_version :one",
+              // Never creates an item, nor bumps a re-created account with the same email.
+              ConditionExpression: "user_id = :user",
+              ExpressionAttributeValues: { ":one": n(1), ":user": s(userId) },
+              ReturnValues: "UPDATED_NEW",
+            }),
+          ),
+        );
+        return num(result.Attributes ?? {}, "session_version");
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+
     async createSession(session) {
       await call(() =>
         db.send(
@@ -56,6 +78,20 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
             UpdateExpression: "SET generation = :next, rotated_at = :at",
             ConditionExpression: "generation = :from AND revoked = :false",
             ExpressionAttributeValues: { ":from": n(from), ":next": n(from + 1), ":at": n(rotatedAt), ":false": { BOOL: false } },
+          }),
+        ),
+      );
+    },
+
+    restampSession(sid, sessionVersion) {
+      return conditional(() =>
+        db.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: marshalKey(keys.session(sid)),
+            UpdateExpression: "SET session_version = :version",
+            ConditionExpression: "attribute_exists(pk) AND revoked = :false",
+            ExpressionAttributeValues: { ":version": n(sessionVersion), ":false": { BOOL: false } },
           }),
         ),
       );

@@ -1,7 +1,7 @@
 import { issueAccessToken } from "./access-token.js";
 import { toEpochSeconds } from "./clock.js";
 import type { Deps } from "./deps.js";
-import { InvalidGrantError } from "./errors.js";
+import { InvalidGrantError, InvalidRequestError } from "./errors.js";
 import { isGenuine, newSessionId, parseRefreshToken, refreshTokenFor } from "./refresh-token.js";
 import type { SessionRecord, UserRecord } from "./store.js";
 
@@ -73,12 +73,18 @@ export async function refreshSession(presented: string, deps: SessionDeps): Prom
   const subject = { userId: session.userId, email: session.email, tenant: session.tenant, sid: session.sid };
   const access = issueAccessToken(subject, { signer: deps.signer, config: deps.config, now });
   access.catch(() => undefined); // awaited below on every path that answers with it
+  // Password change or reset, sign-out everywhere and account deletion outdate the session
+  // through the user's item: read beside the rotation, so it costs no time.
+  const owner = deps.store.getUser(session.tenant, session.email);
+  owner.catch(() => undefined);
+  const answer = async (record: SessionRecord) => {
+    if (!isCurrentFor(record, await owner)) throw new InvalidGrantError(REFRESH_REFUSED);
+    return tokenSet(await access, nextToken, record.expiresAt, now);
+  };
   let current = session;
   let raced = false;
   if (token.generation === current.generation) {
-    if (await deps.store.rotateSession(current.sid, current.generation, now)) {
-      return tokenSet(await access, nextToken, current.expiresAt, now);
-    }
+    if (await deps.store.rotateSession(current.sid, current.generation, now)) return answer(current);
     // Lost the race to a concurrent refresh with the same token: judge it against the winner's write.
     const latest = await deps.store.getSession(current.sid);
     if (!latest || !isLive(latest, now)) throw new InvalidGrantError(REFRESH_REFUSED);
@@ -86,9 +92,7 @@ export async function refreshSession(presented: string, deps: SessionDeps): Prom
     raced = true;
   }
   if (token.generation === current.generation - 1) {
-    if (withinGrace(current, now, deps.config.refreshReuseGraceSeconds)) {
-      return tokenSet(await access, nextToken, current.expiresAt, now);
-    }
+    if (withinGrace(current, now, deps.config.refreshReuseGraceSeconds)) return answer(current);
     // With no grace window, a request that overlapped the rotation is refused but is no replay.
     if (raced || (current.rotatedAt ?? 0) >= now) throw new InvalidGrantError(REFRESH_REFUSED);
   }
@@ -109,6 +113,40 @@ export async function refreshSession(presented: string, deps: SessionDeps): Prom
 export async function endSession(sid: string, deps: Pick<Deps, "store">): Promise<void> {
   await deps.store.revokeSession(sid);
 }
+
+/** Sign-out scopes, in Supabase's vocabulary. */
+export const SIGN_OUT_SCOPES = ["local", "others", "global"] as const;
+export type SignOutScope = (typeof SIGN_OUT_SCOPES)[number];
+
+/** Reads `{scope?}`: `local` unless it names another of the scopes. */
+export function readSignOutScope(body: Record<string, unknown>): SignOutScope {
+  if (body.scope === undefined) return "local";
+  const scope = SIGN_OUT_SCOPES.find((known) => known === body.scope);
+  if (!scope) throw new InvalidRequestError(`scope must be one of ${SIGN_OUT_SCOPES.join(", ")}`);
+  return scope;
+}
+
+/**
+ * Signs out `local`ly (this session), `others` (every other session of the user) or
+ * `global`ly (all of them). Others and global bump the user's session version, one write
+ * that outdates every session at its next refresh or strict request, with no scan; for
+ * `others` the current session is then moved to the new version. A refresh of this very
+ * session in the instant between the two writes is refused; the session itself lives on.
+ */
+export async function endSessions(
+  subject: { userId: string; tenant: string; email: string; sid: string },
+  scope: SignOutScope,
+  deps: Pick<Deps, "store">,
+): Promise<void> {
+  if (scope === "local") return endSession(subject.sid, deps);
+  const version = await deps.store.bumpSessionVersion(subject.tenant, subject.email, subject.userId);
+  if (scope === "global" || version === undefined) return endSession(subject.sid, deps);
+  await deps.store.restampSession(subject.sid, version);
+}
+
+/** Whether `session` still belongs to `user` as it is now: same account, same session version. */
+export const isCurrentFor = (session: SessionRecord, user: UserRecord | undefined): boolean =>
+  user !== undefined && user.userId === session.userId && user.sessionVersion === session.sessionVersion;
 
 const isLive = (session: SessionRecord, now: number): boolean => !session.revoked && session.expiresAt > toEpochSeconds(now);
 

@@ -38,6 +38,12 @@ export interface UserStore {
   /** Creates the user if (tenant, email) is free; throws `UserExistsError` otherwise. */
   createUser(user: UserRecord): Promise<void>;
   getUser(tenant: string, email: string): Promise<UserRecord | undefined>;
+  /**
+   * Adds one to the user's session version, if the item still belongs to `userId`, and
+   * returns the new version (undefined when the account is gone): every session minted
+   * under an older version stops refreshing, with one write and no scan.
+   */
+  bumpSessionVersion(tenant: string, email: string, userId: string): Promise<number | undefined>;
 }
 
 export interface SessionStore {
@@ -49,6 +55,8 @@ export interface SessionStore {
    * exactly one returns true.
    */
   rotateSession(sid: string, from: number, rotatedAt: number): Promise<boolean>;
+  /** Moves a live session to `sessionVersion` (keeps it through a bump); false if it is gone or revoked. */
+  restampSession(sid: string, sessionVersion: number): Promise<boolean>;
   /** Marks the session revoked; revoking a missing session is a no-op. */
   revokeSession(sid: string): Promise<void>;
 }
