@@ -45,7 +45,7 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
   ...rest,
 });
 
-const { user, session, login, source } = KEY_PREFIX;
+const { user, session, login, source, sessionOwner } = KEY_PREFIX;
 
 export const functions: readonly FunctionSpec[] = [
   spec("register", {
@@ -72,5 +72,8 @@ export const functions: readonly FunctionSpec[] = [
   spec("logout", { tableActions: ["dynamodb:UpdateItem"], tableKeys: [session, user] }),
   spec("me", { tableActions: ["dynamodb:GetItem"], tableKeys: [user] }),
   spec("jwks", { publicKeys: true }),
+  // Strict routes read the session and its user in one BatchGetItem.
+  spec("sessions", { tableActions: ["dynamodb:BatchGetItem", "dynamodb:Query"], tableKeys: [session, user, sessionOwner] }),
+  spec("end-session", { tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], tableKeys: [session, user] }),
   spec(AUTHORIZER, { publicKeys: true }),
 ];

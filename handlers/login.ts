@@ -7,7 +7,7 @@ import { attemptLogin } from "./lib/domain/login-attempt.js";
 import { startSession } from "./lib/domain/sessions.js";
 import { httpHandler } from "./lib/http/error-response.js";
 import { jsonBody } from "./lib/http/json-body.js";
-import { sourceAddress } from "./lib/http/source-address.js";
+import { clientOf, sourceAddress } from "./lib/http/source-address.js";
 import { tokenResponse } from "./lib/http/token-response.js";
 import { loadConfig, loadLimits } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
@@ -33,5 +33,5 @@ const deps = {
 
 export const handler = httpHandler(logger, async (event) => {
   const user = await attemptLogin(readCredentials(jsonBody(event), config), sourceAddress(event), deps);
-  return tokenResponse(await startSession(user, { ...deps, signer: await signer() }));
+  return tokenResponse(await startSession(user, { ...deps, signer: await signer() }, clientOf(event)));
 });

@@ -8,7 +8,7 @@ import { requireTrustedOrigin } from "./lib/http/cookie-origin.js";
 import { httpHandler } from "./lib/http/error-response.js";
 import { cookie, type HttpEvent } from "./lib/http/event.js";
 import { jsonBody } from "./lib/http/json-body.js";
-import { sourceAddress } from "./lib/http/source-address.js";
+import { clientOf, sourceAddress } from "./lib/http/source-address.js";
 import { REFRESH_COOKIE, tokenResponse } from "./lib/http/token-response.js";
 import { allowedOrigins, loadConfig, loadLimits } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
@@ -35,7 +35,7 @@ export const handler = httpHandler(logger, async (event) => {
       config,
       clock: systemClock,
       logger,
-    }),
+    }, clientOf(event)),
   );
   return tokenResponse(tokens);
 });

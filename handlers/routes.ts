@@ -2,14 +2,19 @@
  * THE route table. The stack builds API Gateway routes from it and the local runtime
  * serves from it, so the deployed and the local API cannot drift.
  */
-export type HandlerName = "register" | "login" | "refresh" | "logout" | "me" | "jwks";
+export type HandlerName = "register" | "login" | "refresh" | "logout" | "me" | "jwks" | "sessions" | "end-session";
 
 export interface Route {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
+  /** `{name}` segments match one path segment and reach the function as path parameters. */
   path: string;
   handler: HandlerName;
-  /** `bearer`: API Gateway runs the authorizer first; `none`: public. */
-  auth: "none" | "bearer";
+  /**
+   * `none`: public. `bearer`: API Gateway runs the authorizer first (signature and claims,
+   * no I/O). `strict`: bearer, plus the function confirms in one read that the session is
+   * still live, so a sign-out takes effect at once (requireLiveSession).
+   */
+  auth: "none" | "bearer" | "strict";
   /**
    * `credentials`: a route that takes or mints credentials, throttled by API Gateway
    * below the stage limit (credential_route_rate_limit / _burst_limit); unset: the stage limit.
@@ -24,6 +29,8 @@ export const routes: readonly Route[] = [
   { method: "POST", path: "/auth/logout", handler: "logout", auth: "bearer" },
   { method: "GET", path: "/me", handler: "me", auth: "bearer" },
   { method: "GET", path: "/.well-known/jwks.json", handler: "jwks", auth: "none" },
+  { method: "GET", path: "/auth/sessions", handler: "sessions", auth: "strict" },
+  { method: "DELETE", path: "/auth/sessions/{sid}", handler: "end-session", auth: "strict" },
 ];
 
 /**
@@ -31,7 +38,7 @@ export const routes: readonly Route[] = [
  * CORS_ALLOWED_ORIGINS locally).
  */
 export const CORS = {
-  allowMethods: ["GET", "POST", "OPTIONS"],
+  allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
   allowHeaders: ["authorization", "content-type"],
   maxAgeSeconds: 600,
 } as const;

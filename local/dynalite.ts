@@ -54,10 +54,16 @@ export async function startDynalite(options: { path?: string; port?: number } = 
 export const localDynamoClient = (endpoint: string, overrides: DynamoDBClientConfig = {}): DynamoDBClient =>
   new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, ...overrides });
 
-/** Creates the table from THE table definition unless it exists. */
+/**
+ * Creates the table from THE table definition unless it exists. A local table made before
+ * the sessions-by-owner index cannot gain it (dynalite does not backfill an index): say so.
+ */
 export async function ensureTable(db: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await db.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await db.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === TABLE.sessionsByOwner.name)) {
+      throw new Error(`the local table ${tableName} predates the ${TABLE.sessionsByOwner.name} index: delete the local data folder's dynalite/ (or run with --memory) to start afresh`);
+    }
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -70,6 +76,13 @@ export async function ensureTable(db: DynamoDBClient, tableName: string): Promis
       KeySchema: [
         { AttributeName: TABLE.partitionKey, KeyType: "HASH" },
         { AttributeName: TABLE.sortKey, KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TABLE.sessionsByOwner.name,
+          KeySchema: [{ AttributeName: TABLE.sessionsByOwner.partitionKey, KeyType: "HASH" }],
+          Projection: { ProjectionType: "ALL" },
+        },
       ],
     }),
   );

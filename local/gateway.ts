@@ -89,12 +89,15 @@ export function createGateway(options: GatewayOptions): Server {
         : {};
       return { status: 204, headers: preflight, body: "" };
     }
-    const route = options.routes.find((r) => r.method === request.method && r.path === url.pathname);
-    if (!route) return gatewayAnswer(404, "Not Found");
+    const matched = matchRoute(options.routes, request.method ?? "", url.pathname);
+    if (!matched) return gatewayAnswer(404, "Not Found");
+    const { route, pathParameters } = matched;
     // The port is bound before the bundles load (the issuer is the URL): ask callers to retry.
     if (!options.functions[route.handler]) return gatewayAnswer(503, "Service Unavailable");
     const event = toV2Event(request, url, route, body, now());
-    if (route.auth === "bearer") {
+    if (Object.keys(pathParameters).length) event.pathParameters = pathParameters;
+    // Bearer and strict alike: the strict session check is the function's.
+    if (route.auth !== "none") {
       const outcome = await authorize(route, event);
       if ("denied" in outcome) return outcome.denied;
       event.requestContext.authorizer = { lambda: outcome.context };
@@ -114,6 +117,32 @@ export function createGateway(options: GatewayOptions): Server {
   });
 }
 
+/**
+ * The route for a method and path, as API Gateway matches them: a `{name}` segment matches
+ * any one non-empty segment and becomes a path parameter (URL-decoded).
+ */
+function matchRoute(routes: readonly Route[], method: string, path: string): { route: Route; pathParameters: Record<string, string> } | undefined {
+  const segments = path.split("/");
+  for (const route of routes) {
+    const pattern = route.path.split("/");
+    if (route.method !== method || pattern.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = pattern.every((part, i) => {
+      const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+      if (name === undefined) return part === segments[i];
+      if (!segments[i]) return false;
+      try {
+        pathParameters[name] = decodeURIComponent(segments[i]);
+      } catch {
+        return false;
+      }
+      return true;
+    });
+    if (matches) return { route, pathParameters };
+  }
+  return undefined;
+}
+
 interface V2Event {
   version: "2.0";
   routeKey: string;
@@ -122,6 +151,7 @@ interface V2Event {
   cookies?: string[];
   headers: Record<string, string>;
   queryStringParameters?: Record<string, string>;
+  pathParameters?: Record<string, string>;
   requestContext: {
     accountId: string;
     apiId: string;

@@ -60,8 +60,9 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
   const integrations = Object.fromEntries(all("aws_apigatewayv2_integration"));
   for (const [, route] of all("aws_apigatewayv2_route").sort((a, b) => a[1].route_key.localeCompare(b[1].route_key))) {
     const integration = integrations[referencedId("aws_apigatewayv2_integration", route.target)];
-    const auth = route.authorization_type === "CUSTOM" ? "bearer (Lambda authorizer)" : "public";
-    lines.push(`- ${route.route_key.padEnd(28)} ${auth.padEnd(27)} -> ${fnOf(integration.integration_uri)?.function_name}`);
+    const strict = String(integration.description ?? "").endsWith(": strict");
+    const auth = route.authorization_type !== "CUSTOM" ? "public" : strict ? "strict (authorizer + session read)" : "bearer (Lambda authorizer)";
+    lines.push(`- ${route.route_key.padEnd(32)} ${auth.padEnd(34)} -> ${fnOf(integration.integration_uri)?.function_name}`);
   }
   for (const [, authorizer] of all("aws_apigatewayv2_authorizer")) {
     lines.push(

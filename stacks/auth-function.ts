@@ -9,6 +9,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { FunctionSpec } from "../handlers/functions.js";
+import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { FunctionBundle } from "./function-bundle.js";
 
 export interface AuthFunctionProps {
@@ -62,7 +63,8 @@ export class AuthFunction extends Construct {
         sid: "Table",
         effect: "Allow",
         actions: [...spec.tableActions],
-        resources: [props.tableArn],
+        // A Query reads the sessions-by-owner index, which has an ARN of its own.
+        resources: spec.tableActions.includes("dynamodb:Query") ? [props.tableArn, `${props.tableArn}/index/${TABLE.sessionsByOwner.name}`] : [props.tableArn],
         // Only items whose partition key starts with one of the function's prefixes.
         ...(spec.tableKeys.length
           ? { condition: [{ test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: spec.tableKeys.map((prefix) => `${prefix}*`) }] }

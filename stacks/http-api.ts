@@ -96,18 +96,21 @@ export class HttpApi extends Construct {
   /** A route from the route table, integrated with its function (payload 2.0). */
   addRoute(route: Route, fn: LambdaFunction): void {
     const id = `${route.method}-${route.path}`.replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "").toLowerCase();
-    if (route.auth === "bearer" && !this.authorizer) throw new Error(`route ${route.path} needs the authorizer: call useAuthorizer first`);
+    const authorized = route.auth !== "none";
+    if (authorized && !this.authorizer) throw new Error(`route ${route.path} needs the authorizer: call useAuthorizer first`);
     const integration = new Apigatewayv2Integration(this, `${id}-integration`, {
       apiId: this.api.id,
       integrationType: "AWS_PROXY",
       integrationUri: fn.invokeArn,
       payloadFormatVersion: "2.0",
+      // API Gateway sees bearer and strict alike; say which, for the console and the review.
+      description: `${route.method} ${route.path}: ${route.auth}`,
     });
     const deployed = new Apigatewayv2Route(this, `${id}-route`, {
       apiId: this.api.id,
       routeKey: `${route.method} ${route.path}`,
       target: `integrations/${integration.id}`,
-      ...(route.auth === "bearer"
+      ...(authorized
         ? { authorizationType: "CUSTOM", authorizerId: this.authorizer!.id }
         : { authorizationType: "NONE" }),
     });
@@ -117,8 +120,8 @@ export class HttpApi extends Construct {
       this.routeSettings.push({ routeKey: deployed.routeKey, ...this.credentialLimits });
       this.stage.putRouteSettings([...this.routeSettings]);
     }
-    // Only this route of this API may invoke the function.
-    this.allowInvoke(`${id}-invoke`, fn, `${this.api.executionArn}/*/${route.method}${route.path}`);
+    // Only this route of this API may invoke the function; a path parameter is any one segment.
+    this.allowInvoke(`${id}-invoke`, fn, `${this.api.executionArn}/*/${route.method}${route.path.replace(/\{[^/]+\}/g, "*")}`);
   }
 
   /** Lets this API invoke `fn`, from `sourceArn` only. */

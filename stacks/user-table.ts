@@ -19,6 +19,7 @@ export class UserTable extends Construct {
       hashKey: TABLE.partitionKey,
       rangeKey: TABLE.sortKey,
       attribute: TABLE.attributes.map((a) => ({ name: a.name, type: a.type })),
+      globalSecondaryIndex: [{ name: TABLE.sessionsByOwner.name, hashKey: TABLE.sessionsByOwner.partitionKey, projectionType: "ALL" }],
       ttl: { attributeName: TABLE.ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },
       // AWS-owned keys are always on; `enabled` selects a KMS key in this account (aws/dynamodb).

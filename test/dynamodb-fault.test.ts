@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import { functions } from "../handlers/functions.js";
 import { routes, type HandlerName } from "../handlers/routes.js";
+import { sidOf } from "./helpers/refresh-tokens.js";
 import { durableState, NO_REFRESH_GRACE, startInProcessRuntime, type InProcessRuntime, type Item, type Reply } from "./helpers/in-process-runtime.js";
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -43,6 +44,8 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
       logout: () => rt.call("POST", "/auth/logout", undefined, bearer(tokens.access)),
       me: () => rt.call("GET", "/me", undefined, bearer(tokens.access)),
       jwks: () => rt.call("GET", "/.well-known/jwks.json"),
+      sessions: () => rt.call("GET", "/auth/sessions", undefined, bearer(tokens.access)),
+      "end-session": () => rt.call("DELETE", `/auth/sessions/${sidOf(tokens.refresh)}`, undefined, bearer(tokens.access)),
     };
     duringOutage = await Promise.all(
       routes.map(async ({ handler }) => {
@@ -57,7 +60,7 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
 
   it("while it is down, every route that needs the table answers 503 temporarily_unavailable with Retry-After, promptly", () => {
     const tableRoutes = duringOutage.filter(({ handler }) => needsTable(handler));
-    expect(tableRoutes.map(({ handler }) => handler)).to.include.members(["register", "login", "refresh", "me", "logout"]);
+    expect(tableRoutes.map(({ handler }) => handler)).to.include.members(["register", "login", "refresh", "me", "logout", "sessions", "end-session"]);
     for (const { handler, reply, ms } of tableRoutes) {
       expect(reply.status, `${handler}: ${reply.text}`).to.equal(503);
       expect(reply.headers["retry-after"], `${handler} says when to retry`).to.match(/^[1-9]\d*$/);

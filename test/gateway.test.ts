@@ -116,7 +116,7 @@ describe("local API Gateway", () => {
     expect(allowed.status).to.equal(204);
     expect(allowed.headers.get("access-control-allow-origin")).to.equal("http://localhost:5173");
     expect(allowed.headers.get("access-control-allow-credentials")).to.equal("true");
-    expect(allowed.headers.get("access-control-allow-methods")).to.equal("GET,POST,OPTIONS");
+    expect(allowed.headers.get("access-control-allow-methods")).to.equal("GET,POST,DELETE,OPTIONS");
     expect(allowed.headers.get("access-control-allow-headers")).to.equal("authorization,content-type");
     const refused = await preflight("https://evil.example");
     expect(refused.headers.get("access-control-allow-origin")).to.equal(null);

@@ -38,6 +38,8 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: s
   logout: { table: ["dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [] },
   me: { table: ["dynamodb:GetItem"], keys: ["USER#*"], key: [], refreshKey: [] },
   jwks: { table: [], keys: [], key: [], refreshKey: [] },
+  sessions: { table: ["dynamodb:BatchGetItem", "dynamodb:Query"], keys: ["SESSION#*", "USER#*", "SESSIONS#*"], key: [], refreshKey: [] },
+  "end-session": { table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [] },
   authorizer: { table: [], keys: [], key: [], refreshKey: [] },
 };
 
@@ -242,7 +244,7 @@ describe("infrastructure (synthesized Terraform)", function () {
           const a = api();
           expect(a.protocol_type).to.equal("HTTP");
           expect(a.cors_configuration.allow_origins).to.equal("${var.cors_allowed_origins}");
-          expect(a.cors_configuration.allow_methods).to.deep.equal(["GET", "POST", "OPTIONS"]);
+          expect(a.cors_configuration.allow_methods).to.deep.equal(["GET", "POST", "DELETE", "OPTIONS"]);
           expect(a.cors_configuration.allow_headers).to.deep.equal(["authorization", "content-type"]);
           expect(a.cors_configuration.allow_credentials).to.equal('${contains(var.cors_allowed_origins, "*") ? false : true}');
         });
@@ -296,7 +298,7 @@ describe("infrastructure (synthesized Terraform)", function () {
           for (const [routeKey, expected] of Object.entries(EXPECTED_ROUTES)) {
             const [method, path] = routeKey.split(" ");
             const r = deployed.find((d) => d.route_key === routeKey)!;
-            if (expected.auth === "bearer") {
+            if (expected.auth !== "none") {
               expect(r, routeKey).to.include({ authorization_type: "CUSTOM", authorizer_id: ref("aws_apigatewayv2_authorizer", authorizerId, "id") });
             } else {
               expect(r.authorization_type, routeKey).to.equal("NONE");
@@ -307,8 +309,11 @@ describe("infrastructure (synthesized Terraform)", function () {
               integration_type: "AWS_PROXY",
               payload_format_version: "2.0",
               integration_uri: ref("aws_lambda_function", fn(expected.handler).id, "invoke_arn"),
+              description: `${routeKey}: ${expected.auth}`,
             });
-            const sourceArn = `${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/*/${method}${path}`;
+            // A path parameter may be any one segment: written out, not derived.
+            const arnPath = path === "/auth/sessions/{sid}" ? "/auth/sessions/*" : path;
+            const sourceArn = `${ref("aws_apigatewayv2_api", api().id, "execution_arn")}/*/${method}${arnPath}`;
             const permission = permissions.find((p) => p.source_arn === sourceArn);
             expect(permission, `permission for ${routeKey}`).to.include({
               principal: "apigateway.amazonaws.com",
@@ -397,7 +402,10 @@ describe("infrastructure (synthesized Terraform)", function () {
                       sid: "Table",
                       effect: "Allow",
                       actions: expected.table,
-                      resources: [ref("aws_dynamodb_table", table().id, "arn")],
+                      // Query reads the sessions-by-owner index, an ARN of its own.
+                      resources: expected.table.includes("dynamodb:Query")
+                        ? [ref("aws_dynamodb_table", table().id, "arn"), `${ref("aws_dynamodb_table", table().id, "arn")}/index/sessions-by-owner`]
+                        : [ref("aws_dynamodb_table", table().id, "arn")],
                       condition: [{ test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: expected.keys }],
                     },
                   ]
@@ -439,6 +447,7 @@ describe("infrastructure (synthesized Terraform)", function () {
           });
           expect(t.attribute).to.deep.equal(TABLE.attributes.map((a) => ({ name: a.name, type: a.type })));
           expect(t.ttl).to.deep.equal({ attribute_name: TABLE.ttlAttribute, enabled: true });
+          expect(t.global_secondary_index).to.deep.equal([{ name: "sessions-by-owner", hash_key: "session_owner", projection_type: "ALL" }]);
           expect(t.point_in_time_recovery).to.deep.equal({ enabled: true });
           expect(t.server_side_encryption).to.deep.equal({ enabled: true });
         });

@@ -22,8 +22,8 @@ describe("npm run review", function () {
     const listed = text.split("\n").filter((line) => /^- (GET|POST|PUT|PATCH|DELETE) \//.test(line));
     expect(listed, "one line per route").to.have.length(Object.keys(EXPECTED_ROUTES).length);
     for (const [routeKey, { auth, handler }] of Object.entries(EXPECTED_ROUTES)) {
-      const shown = auth === "bearer" ? "bearer \\(Lambda authorizer\\)" : "public";
-      expect(text).to.match(new RegExp(`- ${routeKey.replace(/\./g, "\\.")}\\s+${shown}\\s+-> auth-prod-${handler}\\n`));
+      const shown = { none: "public", bearer: "bearer \\(Lambda authorizer\\)", strict: "strict \\(authorizer \\+ session read\\)" }[auth];
+      expect(text).to.match(new RegExp(`- ${routeKey.replace(/[.{}]/g, "\\$&")}\\s+${shown}\\s+-> auth-prod-${handler}\\n`));
     }
     expect(text).to.include("authorizer: REQUEST, payload 2.0, simple responses true, identity $request.header.Authorization, cache 60 (var.authorizer_cache_ttl_seconds) s");
   });

@@ -3,11 +3,13 @@
  * handlers/routes.ts (as EXPECTED_ACTIONS does for IAM), so that making a route public, or
  * pointing it at another function, fails the infra and review tests instead of passing them.
  */
-export const EXPECTED_ROUTES: Readonly<Record<string, { auth: "none" | "bearer"; handler: string }>> = {
+export const EXPECTED_ROUTES: Readonly<Record<string, { auth: "none" | "bearer" | "strict"; handler: string }>> = {
   "POST /auth/register": { auth: "none", handler: "register" },
   "POST /auth/login": { auth: "none", handler: "login" },
   "POST /auth/refresh": { auth: "none", handler: "refresh" },
   "POST /auth/logout": { auth: "bearer", handler: "logout" },
   "GET /me": { auth: "bearer", handler: "me" },
   "GET /.well-known/jwks.json": { auth: "none", handler: "jwks" },
+  "GET /auth/sessions": { auth: "strict", handler: "sessions" },
+  "DELETE /auth/sessions/{sid}": { auth: "strict", handler: "end-session" },
 };

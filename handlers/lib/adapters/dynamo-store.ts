@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, ConditionalCheckFailedException, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { UserExistsError } from "../domain/errors.js";
 import type { AuthStore, SessionRecord, UserRecord } from "../domain/store.js";
 import { call, conditional, getItem as getItemFrom, marshalKey, n, num, s, str, type DynamoSend, type Item } from "./dynamo-calls.js";
@@ -69,18 +69,56 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
       return item && itemToSession(item);
     },
 
-    rotateSession(sid, from, rotatedAt) {
+    rotateSession(sid, from, rotatedAt, client) {
       return conditional(() =>
         db.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: marshalKey(keys.session(sid)),
-            UpdateExpression: "SET generation = :next, rotated_at = :at",
+            UpdateExpression: `SET generation = :next, rotated_at = :at${client ? ", user_agent = :agent, source_ip = :ip" : ""}`,
             ConditionExpression: "generation = :from AND revoked = :false",
-            ExpressionAttributeValues: { ":from": n(from), ":next": n(from + 1), ":at": n(rotatedAt), ":false": { BOOL: false } },
+            ExpressionAttributeValues: {
+              ":from": n(from),
+              ":next": n(from + 1),
+              ":at": n(rotatedAt),
+              ":false": { BOOL: false },
+              ...(client ? { ":agent": s(client.userAgent), ":ip": s(client.sourceIp) } : {}),
+            },
           }),
         ),
       );
+    },
+
+    async getSessionWithOwner(sid, tenant, email) {
+      const sessionKey = keys.session(sid);
+      const result = await call(() =>
+        db.send(
+          new BatchGetItemCommand({
+            RequestItems: { [tableName]: { ConsistentRead: true, Keys: [marshalKey(sessionKey), marshalKey(keys.user(tenant, email))] } },
+          }),
+        ),
+      );
+      // Two small items never exceed BatchGetItem's limits, so nothing comes back unprocessed.
+      const items = result.Responses?.[tableName] ?? [];
+      const session = items.find((item) => item.pk?.S === sessionKey.pk);
+      const user = items.find((item) => item.pk?.S !== sessionKey.pk);
+      return { session: session && itemToSession(session), user: user && itemToUser(user) };
+    },
+
+    async listSessions(userId) {
+      const result = await call(() =>
+        db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: TABLE.sessionsByOwner.name,
+            KeyConditionExpression: "#owner = :owner",
+            ExpressionAttributeNames: { "#owner": TABLE.sessionsByOwner.partitionKey },
+            ExpressionAttributeValues: { ":owner": s(keys.sessionOwner(userId)) },
+            Limit: 100,
+          }),
+        ),
+      );
+      return (result.Items ?? []).map(itemToSession);
     },
 
     restampSession(sid, sessionVersion) {
@@ -148,6 +186,8 @@ function sessionToItem(session: SessionRecord): Item {
     session_version: n(session.sessionVersion),
     created_at: s(session.createdAt),
     [TABLE.ttlAttribute]: n(session.expiresAt),
+    [TABLE.sessionsByOwner.partitionKey]: s(keys.sessionOwner(session.userId)),
+    ...(session.client ? { user_agent: s(session.client.userAgent), source_ip: s(session.client.sourceIp) } : {}),
   };
 }
 
@@ -163,5 +203,6 @@ function itemToSession(item: Item): SessionRecord {
     sessionVersion: num(item, "session_version"),
     createdAt: str(item, "created_at"),
     expiresAt: num(item, TABLE.ttlAttribute),
+    ...(item.source_ip ? { client: { userAgent: str(item, "user_agent"), sourceIp: str(item, "source_ip") } } : {}),
   };
 }

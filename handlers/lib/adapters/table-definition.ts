@@ -11,7 +11,13 @@ export const TABLE = {
   attributes: [
     { name: "pk", type: "S" },
     { name: "sk", type: "S" },
+    { name: "session_owner", type: "S" },
   ],
+  /**
+   * Sessions by user (`GET /auth/sessions`): only session items carry `session_owner`, so
+   * the index holds nothing else. Its reads are eventually consistent, which a list allows.
+   */
+  sessionsByOwner: { name: "sessions-by-owner", partitionKey: "session_owner" },
 } as const;
 
 /**
@@ -25,12 +31,15 @@ export const KEY_PREFIX = {
   login: "LOGIN#",
   /** Per-source-address window counters. */
   source: "SOURCE#",
+  /** A user's sessions, as the sessions-by-owner index is keyed. */
+  sessionOwner: "SESSIONS#",
 } as const;
 
 /** Item keys: users are unique per (tenant, email); sessions by id; counters per account and per source window. */
 export const keys = {
   user: (tenant: string, email: string) => ({ pk: `${KEY_PREFIX.user}${tenant}#${email}`, sk: "PROFILE" }),
   session: (sid: string) => ({ pk: `${KEY_PREFIX.session}${sid}`, sk: "SESSION" }),
+  sessionOwner: (userId: string) => `${KEY_PREFIX.sessionOwner}${userId}`,
   loginCounter: (tenant: string, email: string) => ({ pk: `${KEY_PREFIX.login}${tenant}#${email}`, sk: "COUNTER" }),
   sourceCounter: (source: string, kind: string, windowStart: number) => ({
     pk: `${KEY_PREFIX.source}${source}#${kind}#${windowStart}`,

@@ -49,6 +49,12 @@ export class AccessDeniedError extends AuthError {
   readonly status = 403;
 }
 
+/** 404: the thing named in the path does not exist for this user (another user's alike). */
+export class NotFoundError extends AuthError {
+  readonly code = "not_found";
+  readonly status = 404;
+}
+
 /** 409: an account with this email already exists in the tenant. */
 export class UserExistsError extends AuthError {
   readonly code = "user_exists";

@@ -3,7 +3,7 @@ import { toEpochSeconds } from "./clock.js";
 import type { Deps } from "./deps.js";
 import { InvalidGrantError, InvalidRequestError } from "./errors.js";
 import { isGenuine, newSessionId, parseRefreshToken, refreshTokenFor } from "./refresh-token.js";
-import type { SessionRecord, UserRecord } from "./store.js";
+import type { ClientInfo, SessionRecord, UserRecord } from "./store.js";
 
 /** What login and refresh return: an access token and the session's current refresh token. */
 export interface TokenSet {
@@ -20,7 +20,7 @@ type SessionDeps = Pick<Deps, "store" | "signer" | "refreshKey" | "config" | "cl
  * refresh token's MAC and the access token's signature do not depend on each other, so
  * they run together; if the write fails, the tokens are never seen.
  */
-export async function startSession(user: UserRecord, deps: SessionDeps): Promise<TokenSet> {
+export async function startSession(user: UserRecord, deps: SessionDeps, client?: ClientInfo): Promise<TokenSet> {
   const now = deps.clock();
   const sid = newSessionId();
   const expiresAt = toEpochSeconds(now) + deps.config.refreshTokenTtlSeconds;
@@ -36,6 +36,7 @@ export async function startSession(user: UserRecord, deps: SessionDeps): Promise
       sessionVersion: user.sessionVersion,
       createdAt: new Date(now).toISOString(),
       expiresAt,
+      client,
     }),
     refreshTokenFor(sid, 0, deps.refreshKey),
     issueAccessToken(subject, { signer: deps.signer, config: deps.config, now }),
@@ -57,7 +58,7 @@ const REFRESH_REFUSED = "the refresh token is invalid, expired or revoked; sign 
  *   access token, so anybody who saw one could otherwise end the session.
  * The session's lifetime is fixed at login: rotation does not extend it.
  */
-export async function refreshSession(presented: string, deps: SessionDeps): Promise<TokenSet> {
+export async function refreshSession(presented: string, deps: SessionDeps, client?: ClientInfo): Promise<TokenSet> {
   const token = parseRefreshToken(presented);
   if (!token) throw new InvalidGrantError(REFRESH_REFUSED);
   const now = deps.clock();
@@ -84,7 +85,7 @@ export async function refreshSession(presented: string, deps: SessionDeps): Prom
   let current = session;
   let raced = false;
   if (token.generation === current.generation) {
-    if (await deps.store.rotateSession(current.sid, current.generation, now)) return answer(current);
+    if (await deps.store.rotateSession(current.sid, current.generation, now, client)) return answer(current);
     // Lost the race to a concurrent refresh with the same token: judge it against the winner's write.
     const latest = await deps.store.getSession(current.sid);
     if (!latest || !isLive(latest, now)) throw new InvalidGrantError(REFRESH_REFUSED);

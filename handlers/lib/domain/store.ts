@@ -32,6 +32,14 @@ export interface SessionRecord {
   createdAt: string;
   /** Epoch seconds: the DynamoDB TTL attribute; code checks it too, as TTL deletion lags. */
   expiresAt: number;
+  /** The client as last seen (at login, then at each rotation), for the session list. */
+  client?: ClientInfo;
+}
+
+/** What the session list shows of a device: never a token. */
+export interface ClientInfo {
+  userAgent: string;
+  sourceIp: string;
 }
 
 export interface UserStore {
@@ -54,7 +62,14 @@ export interface SessionStore {
    * and not revoked: one conditional write, so of concurrent rotations from one token
    * exactly one returns true.
    */
-  rotateSession(sid: string, from: number, rotatedAt: number): Promise<boolean>;
+  rotateSession(sid: string, from: number, rotatedAt: number, client?: ClientInfo): Promise<boolean>;
+  /**
+   * The session and the user it names, in one strongly consistent read (BatchGetItem): what
+   * a strict route checks.
+   */
+  getSessionWithOwner(sid: string, tenant: string, email: string): Promise<{ session?: SessionRecord; user?: UserRecord }>;
+  /** The user's sessions, live or not (an eventually consistent index query; at most 100). */
+  listSessions(userId: string): Promise<SessionRecord[]>;
   /** Moves a live session to `sessionVersion` (keeps it through a bump); false if it is gone or revoked. */
   restampSession(sid: string, sessionVersion: number): Promise<boolean>;
   /** Marks the session revoked; revoking a missing session is a no-op. */

@@ -1,4 +1,4 @@
-import type { AccessClaims } from "../domain/access-token.js";
+import type { AccessClaims, Subject } from "../domain/access-token.js";
 import { InvalidTokenError } from "../domain/errors.js";
 import type { HttpEvent } from "./event.js";
 
@@ -32,6 +32,12 @@ export function authorizedSubject(event: HttpEvent): AuthorizedSubject {
     throw new InvalidTokenError("this route requires a valid access token");
   }
   return { sub, email, sid, tenant };
+}
+
+/** The authorizer's context as the domain names it. */
+export function subjectOf(event: HttpEvent): Subject {
+  const { sub, email, sid, tenant } = authorizedSubject(event);
+  return { userId: sub, email, sid, tenant };
 }
 
 /**

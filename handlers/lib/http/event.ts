@@ -1,3 +1,4 @@
+import { InvalidRequestError } from "../domain/errors.js";
 /**
  * The parts of an API Gateway HTTP API (v2, payload format 2.0) event this service reads.
  * Declared here rather than imported from AWS types so domain and tests stay AWS-free.
@@ -5,6 +6,8 @@
 export interface HttpEvent {
   headers?: Record<string, string | undefined>;
   cookies?: string[];
+  /** Values of `{name}` segments in the route's path. */
+  pathParameters?: Record<string, string | undefined>;
   body?: string;
   isBase64Encoded?: boolean;
   requestContext: {
@@ -58,4 +61,11 @@ export function cookie(event: HttpEvent, name: string): string | undefined {
     if (index > 0 && entry.slice(0, index).trim() === name) return entry.slice(index + 1).trim();
   }
   return undefined;
+}
+
+/** A `{name}` segment of the route's path; API Gateway only routes a request that has it. */
+export function pathParameter(event: HttpEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new InvalidRequestError(`${name} is required in the path`);
+  return value;
 }
