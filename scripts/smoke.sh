@@ -2,7 +2,8 @@
 # Smoke test of the auth API against any base URL: the local runtime or a deployed stage.
 #   scripts/smoke.sh http://127.0.0.1:3000
 #   scripts/smoke.sh https://abc123.execute-api.eu-west-1.amazonaws.com
-# Walks register -> login -> /me -> refresh (rotation, reuse) -> logout -> JWKS and stops
+# Walks register -> login -> /me -> refresh (rotation, grace, reuse) -> logout -> sessions (list,
+# end one, sign out everywhere) -> JWKS, and stops
 # at the first failure with a readable message. Needs curl and node.
 set -euo pipefail
 
@@ -127,8 +128,44 @@ ok "204"
 request POST /auth/refresh "{\"refresh_token\":\"$REFRESH\"}"
 expect_error 401 invalid_grant
 ok "logged-out session cannot refresh"
+# A strict route checks the session at once; a bearer one trusts the token until it expires.
+request GET /auth/sessions "" -H "Authorization: Bearer $ACCESS"
+expect_error 401 invalid_token
+ok "strict route refuses the logged-out session's token"
 
-STEP="6 jwks"
+STEP="6 sessions"
+login_as() { request POST /auth/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" -A "$1"; expect_status 200; }
+sid_of() { printf '%s' "${1%%.*}"; }
+login_as smoke-phone
+PHONE_ACCESS=$(field access_token)
+PHONE_REFRESH=$(field refresh_token)
+login_as smoke-laptop
+LAPTOP_REFRESH=$(field refresh_token)
+request GET /auth/sessions "" -H "Authorization: Bearer $PHONE_ACCESS"
+expect_status 200
+node -e '
+const { sessions } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const [phone, laptop] = process.argv.slice(2);
+const current = sessions.filter((s) => s.current);
+if (current.length !== 1 || current[0].sid !== phone || current[0].user_agent !== "smoke-phone") throw new Error("current session wrong: " + JSON.stringify(current));
+if (!sessions.some((s) => s.sid === laptop && s.user_agent === "smoke-laptop")) throw new Error("laptop session missing");
+' "$WORK/body" "$(sid_of "$PHONE_REFRESH")" "$(sid_of "$LAPTOP_REFRESH")" || fail "session list: $(head -c 300 "$WORK/body")"
+ok "200 session list: both devices, the caller current"
+request DELETE "/auth/sessions/$(sid_of "$LAPTOP_REFRESH")" "" -H "Authorization: Bearer $PHONE_ACCESS"
+expect_status 204
+request POST /auth/refresh "{\"refresh_token\":\"$LAPTOP_REFRESH\"}"
+expect_error 401 invalid_grant
+ok "ending the laptop's session from the phone: 204, the laptop can no longer refresh"
+request DELETE /auth/sessions/not-a-session "" -H "Authorization: Bearer $PHONE_ACCESS"
+expect_error 404 not_found
+ok "unknown session -> 404"
+request POST /auth/logout '{"scope":"global"}' -H "Authorization: Bearer $PHONE_ACCESS"
+expect_status 204
+request POST /auth/refresh "{\"refresh_token\":\"$PHONE_REFRESH\"}"
+expect_error 401 invalid_grant
+ok "global sign-out ends every session"
+
+STEP="7 jwks"
 request GET /.well-known/jwks.json ""
 expect_status 200
 node -e '
