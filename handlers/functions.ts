@@ -74,6 +74,22 @@ export const functions: readonly FunctionSpec[] = [
   spec("jwks", { publicKeys: true }),
   // Strict routes read the session and its user in one BatchGetItem.
   spec("sessions", { tableActions: ["dynamodb:BatchGetItem", "dynamodb:Query"], tableKeys: [session, user, sessionOwner] }),
+  // Password checks count toward the lockout, as logins do; the refresh-token key derives
+  // the log pseudonym for failed ones (one MAC per cold start).
+  spec("change-password", {
+    argon2: true,
+    tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    tableKeys: [session, user, login, source],
+    abuseLimits: true,
+    refreshKeyActions: ["kms:GenerateMac"],
+  }),
+  spec("delete-account", {
+    argon2: true,
+    tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    tableKeys: [session, user, login, source, sessionOwner],
+    abuseLimits: true,
+    refreshKeyActions: ["kms:GenerateMac"],
+  }),
   spec("end-session", { tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], tableKeys: [session, user] }),
   spec(AUTHORIZER, { publicKeys: true }),
 ];

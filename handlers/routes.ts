@@ -2,7 +2,7 @@
  * THE route table. The stack builds API Gateway routes from it and the local runtime
  * serves from it, so the deployed and the local API cannot drift.
  */
-export type HandlerName = "register" | "login" | "refresh" | "logout" | "me" | "jwks" | "sessions" | "end-session";
+export type HandlerName = "register" | "login" | "refresh" | "logout" | "me" | "jwks" | "sessions" | "end-session" | "change-password" | "delete-account";
 
 export interface Route {
   method: "GET" | "POST" | "DELETE";
@@ -31,6 +31,8 @@ export const routes: readonly Route[] = [
   { method: "GET", path: "/.well-known/jwks.json", handler: "jwks", auth: "none" },
   { method: "GET", path: "/auth/sessions", handler: "sessions", auth: "strict" },
   { method: "DELETE", path: "/auth/sessions/{sid}", handler: "end-session", auth: "strict" },
+  { method: "POST", path: "/auth/password", handler: "change-password", auth: "strict", throttle: "credentials" },
+  { method: "DELETE", path: "/me", handler: "delete-account", auth: "strict", throttle: "credentials" },
 ];
 
 /**

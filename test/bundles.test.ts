@@ -37,7 +37,7 @@ describe("bundles", function () {
       it("carries the breached-password list only where new passwords are set", async () => {
         for (const b of await bundles(target)) {
           const carries = b.inputs.some((i) => i.endsWith("password-blocklist-data.ts"));
-          expect(carries, b.name).to.equal(b.name === "register");
+          expect(carries, b.name).to.equal(["register", "change-password"].includes(b.name));
         }
       });
 
@@ -46,7 +46,7 @@ describe("bundles", function () {
           const spec = functions.find((f) => f.name === b.name)!;
           expect(existsSync(join(b.dir, ARGON2_BINARY)), b.name).to.equal(spec.argon2);
         }
-        expect(functions.filter((f) => f.argon2).map((f) => f.name)).to.deep.equal(["register", "login"]);
+        expect(functions.filter((f) => f.argon2).map((f) => f.name)).to.deep.equal(["register", "login", "change-password", "delete-account"]);
       });
     });
   }

@@ -46,6 +46,8 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
       jwks: () => rt.call("GET", "/.well-known/jwks.json"),
       sessions: () => rt.call("GET", "/auth/sessions", undefined, bearer(tokens.access)),
       "end-session": () => rt.call("DELETE", `/auth/sessions/${sidOf(tokens.refresh)}`, undefined, bearer(tokens.access)),
+      "change-password": () => rt.call("POST", "/auth/password", { current_password: alice.password, new_password: `${alice.password} renewed` }, bearer(tokens.access)),
+      "delete-account": () => rt.call("DELETE", "/me", { password: alice.password }, bearer(tokens.access)),
     };
     duringOutage = await Promise.all(
       routes.map(async ({ handler }) => {
@@ -60,7 +62,7 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
 
   it("while it is down, every route that needs the table answers 503 temporarily_unavailable with Retry-After, promptly", () => {
     const tableRoutes = duringOutage.filter(({ handler }) => needsTable(handler));
-    expect(tableRoutes.map(({ handler }) => handler)).to.include.members(["register", "login", "refresh", "me", "logout", "sessions", "end-session"]);
+    expect(tableRoutes.map(({ handler }) => handler)).to.include.members(["register", "login", "refresh", "me", "logout", "sessions", "end-session", "change-password", "delete-account"]);
     for (const { handler, reply, ms } of tableRoutes) {
       expect(reply.status, `${handler}: ${reply.text}`).to.equal(503);
       expect(reply.headers["retry-after"], `${handler} says when to retry`).to.match(/^[1-9]\d*$/);

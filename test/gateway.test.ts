@@ -128,6 +128,6 @@ describe("local API Gateway", () => {
 
   it("answers unknown routes with 404", async () => {
     expect((await fetch(`${base}/admin`)).status).to.equal(404);
-    expect((await fetch(`${base}/me`, { method: "DELETE" })).status).to.equal(404);
+    expect((await fetch(`${base}/me`, { method: "PUT" })).status).to.equal(404);
   });
 });

@@ -39,6 +39,18 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: s
   me: { table: ["dynamodb:GetItem"], keys: ["USER#*"], key: [], refreshKey: [] },
   jwks: { table: [], keys: [], key: [], refreshKey: [] },
   sessions: { table: ["dynamodb:BatchGetItem", "dynamodb:Query"], keys: ["SESSION#*", "USER#*", "SESSIONS#*"], key: [], refreshKey: [] },
+  "change-password": {
+    table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*"],
+    key: [],
+    refreshKey: ["kms:GenerateMac"],
+  },
+  "delete-account": {
+    table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*", "SESSIONS#*"],
+    key: [],
+    refreshKey: ["kms:GenerateMac"],
+  },
   "end-session": { table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [] },
   authorizer: { table: [], keys: [], key: [], refreshKey: [] },
 };
@@ -99,7 +111,7 @@ const EXPECTED_VALIDATIONS: Record<
 };
 
 /** The functions that enforce the brute-force limits, and the variable behind each setting (written out by hand). */
-const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register"];
+const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register", "change-password", "delete-account"];
 const ABUSE_LIMIT_ENV = {
   LOCKOUT_MAX_FAILURES: "${var.lockout_max_failures}",
   LOCKOUT_BASE_SECONDS: "${var.lockout_base_seconds}",
@@ -139,7 +151,7 @@ const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string
 };
 
 /** The routes API Gateway throttles below the stage limit (written out by hand, not read from routes.ts). */
-const CREDENTIAL_ROUTES = ["POST /auth/login", "POST /auth/refresh", "POST /auth/register"];
+const CREDENTIAL_ROUTES = ["POST /auth/login", "POST /auth/refresh", "POST /auth/register", "POST /auth/password", "DELETE /me"];
 
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
 
@@ -261,7 +273,7 @@ describe("infrastructure (synthesized Terraform)", function () {
           expect(JSON.stringify(format)).not.to.match(/header|authorization/i);
         });
 
-        it("throttles login, refresh and register per route from the variables, the stage referring to (so depending on) each route", () => {
+        it("throttles the credential routes (login, refresh, register, password change, deletion) per route from the variables, the stage referring to (so depending on) each route", () => {
           const stage = s().at("aws_apigatewayv2_stage", "http/stage");
           const deployed = Object.entries(s().resources("aws_apigatewayv2_route"));
           const routeRef = (key: string) => ref("aws_apigatewayv2_route", deployed.find(([, r]) => r.route_key === key)![0], "route_key");

@@ -110,4 +110,67 @@ describe("strict routes and the session list (real bundles in process)", functio
     const again = await login(email, "Phone/1.0");
     expect((await sessionsOf(again.access)).status, "a new login works").to.equal(200);
   });
+
+  describe("password change and account deletion", () => {
+    const loginStatus = async (email: string, pw: string) => (await rt.call("POST", "/auth/login", { email, password: pw })).status;
+
+    it("changes the password: this session continues, every other ends, the old password stops working", async () => {
+      const email = await newUser();
+      const phone = await login(email, "Phone/1.0");
+      const laptop = await login(email, "Laptop/2.0");
+      const change = (body: unknown) => rt.call("POST", "/auth/password", body, bearer(phone.access));
+
+      const wrong = await change({ current_password: "not the password at all", new_password: "a brand new passphrase" });
+      expect(wrong.status).to.equal(401);
+      expect(wrong.json).to.deep.equal({ error: "invalid_grant", error_description: "the current password is incorrect" });
+      const common = await change({ current_password: password, new_password: "1qaz2wsx3edc" });
+      expect(common.status).to.equal(400);
+      expect(common.json.error_description).to.match(/most common breached passwords/);
+      expect((await change({ current_password: password })).json.error_description).to.equal("new_password is required");
+
+      const newPassword = "a brand new passphrase";
+      expect((await change({ current_password: password, new_password: newPassword })).status).to.equal(204);
+      expect(await refreshStatus(phone.refresh), "this session continues").to.equal(200);
+      expect((await sessionsOf(phone.access)).status).to.equal(200);
+      expect(await refreshStatus(laptop.refresh), "the other session ends").to.equal(401);
+      expect((await sessionsOf(laptop.access)).status).to.equal(401);
+      expect(await loginStatus(email, password), "old password").to.equal(401);
+      expect(await loginStatus(email, newPassword), "new password").to.equal(200);
+    });
+
+    it("a wrong current password counts toward the account's lockout", async () => {
+      const email = await newUser();
+      const phone = await login(email, "Phone/1.0");
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        statuses.push((await rt.call("POST", "/auth/password", { current_password: `wrong guess ${i}`, new_password: "a brand new passphrase" }, bearer(phone.access))).status);
+      }
+      expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 429]);
+      expect(await loginStatus(email, password), "locked for logins too").to.equal(429);
+    });
+
+    it("deletes the account after its password: sessions end, old tokens fail, the email registers anew", async () => {
+      const email = await newUser();
+      const phone = await login(email, "Phone/1.0");
+      const laptop = await login(email, "Laptop/2.0");
+      const wrong = await rt.call("DELETE", "/me", { password: "not the password at all" }, bearer(phone.access));
+      expect(wrong.status).to.equal(401);
+      expect(await loginStatus(email, password), "still there after a wrong password").to.equal(200);
+
+      const deleted = await rt.call("DELETE", "/me", { password }, bearer(phone.access));
+      expect(deleted.status).to.equal(204);
+      expect(deleted.headers["set-cookie"]?.[0]).to.match(/^refresh_token=; .*Max-Age=0/);
+      // Checked before any later request: a login attempt for an unknown email makes a counter, by design.
+      expect((await rt.scan()).filter((item) => JSON.stringify(item).includes(email)), "no item holds the email").to.deep.equal([]);
+      for (const device of [phone, laptop]) {
+        expect(await refreshStatus(device.refresh)).to.equal(401);
+        expect((await sessionsOf(device.access)).status).to.equal(401);
+      }
+      expect(await loginStatus(email, password)).to.equal(401);
+
+      expect((await rt.call("POST", "/auth/register", { email, password })).status, "the email registers again").to.equal(201);
+      expect(await refreshStatus(phone.refresh), "an old token does not fit the new account").to.equal(401);
+      expect((await rt.call("GET", "/me", undefined, bearer(phone.access))).status, "nor does an old access token's profile").to.equal(401);
+    });
+  });
 });

@@ -12,4 +12,6 @@ export const EXPECTED_ROUTES: Readonly<Record<string, { auth: "none" | "bearer" 
   "GET /.well-known/jwks.json": { auth: "none", handler: "jwks" },
   "GET /auth/sessions": { auth: "strict", handler: "sessions" },
   "DELETE /auth/sessions/{sid}": { auth: "strict", handler: "end-session" },
+  "POST /auth/password": { auth: "strict", handler: "change-password" },
+  "DELETE /me": { auth: "strict", handler: "delete-account" },
 };

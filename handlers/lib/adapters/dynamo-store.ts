@@ -1,4 +1,4 @@
-import { BatchGetItemCommand, ConditionalCheckFailedException, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { UserExistsError } from "../domain/errors.js";
 import type { AuthStore, SessionRecord, UserRecord } from "../domain/store.js";
 import { call, conditional, getItem as getItemFrom, marshalKey, n, num, s, str, type DynamoSend, type Item } from "./dynamo-calls.js";
@@ -10,6 +10,31 @@ import { keys, TABLE } from "./table-definition.js";
  */
 export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
   const getItem = (key: { pk: string; sk: string }) => getItemFrom(db, tableName, key);
+  /**
+   * An update of the user item that bumps its session version, only while the item belongs
+   * to `userId` (never creating one, nor touching a re-created account); the new version, or
+   * undefined when the account is gone.
+   */
+  const updateUser = async (tenant: string, email: string, userId: string, expression: string, values: Item): Promise<number | undefined> => {
+    try {
+      const result = await call(() =>
+        db.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: marshalKey(keys.user(tenant, email)),
+            UpdateExpression: expression,
+            ConditionExpression: "user_id = :user",
+            ExpressionAttributeValues: { ":one": n(1), ":user": s(userId), ...values },
+            ReturnValues: "UPDATED_NEW",
+          }),
+        ),
+      );
+      return num(result.Attributes ?? {}, "session_version");
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  };
 
   return {
     async createUser(user) {
@@ -30,26 +55,22 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
       return item && itemToUser(item);
     },
 
-    async bumpSessionVersion(tenant, email, userId) {
-      try {
-        const result = await call(() =>
-          db.send(
-            new UpdateItemCommand({
-              TableName: tableName,
-              Key: marshalKey(keys.user(tenant, email)),
-              UpdateExpression: "ADD session_version :one",
-              // Never creates an item, nor bumps a re-created account with the same email.
-              ConditionExpression: "user_id = :user",
-              ExpressionAttributeValues: { ":one": n(1), ":user": s(userId) },
-              ReturnValues: "UPDATED_NEW",
-            }),
-          ),
-        );
-        return num(result.Attributes ?? {}, "session_version");
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
-        throw error;
-      }
+    bumpSessionVersion: (tenant, email, userId) => updateUser(tenant, email, userId, "ADD session_version :one", {}),
+
+    changePassword: (tenant, email, userId, passwordHash) =>
+      updateUser(tenant, email, userId, "SET password_hash = :hash ADD session_version :one", { ":hash": s(passwordHash) }),
+
+    deleteUser(tenant, email, userId) {
+      return conditional(() =>
+        db.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: marshalKey(keys.user(tenant, email)),
+            ConditionExpression: "user_id = :user",
+            ExpressionAttributeValues: { ":user": s(userId) },
+          }),
+        ),
+      );
     },
 
     async createSession(session) {
@@ -133,6 +154,10 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
           }),
         ),
       );
+    },
+
+    async deleteSession(sid) {
+      await call(() => db.send(new DeleteItemCommand({ TableName: tableName, Key: marshalKey(keys.session(sid)) })));
     },
 
     async revokeSession(sid) {

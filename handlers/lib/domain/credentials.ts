@@ -72,13 +72,18 @@ export const length = (text: string): number => [...text].length;
  */
 export function readCredentials(body: Record<string, unknown>, config: Config): Credentials {
   const email = normalizeEmail(stringField(body, "email"));
-  const password = normalizePassword(stringField(body, "password"));
-  const tenant = readTenant(body, config);
-  if (password.length === 0) throw new InvalidRequestError("password must not be empty");
+  const password = readPassword(body, "password");
+  return { tenant: readTenant(body, config), email, password };
+}
+
+/** A password field, normalised, non-empty and at most 256 characters; no policy (see new-password.ts). */
+export function readPassword(body: Record<string, unknown>, name: string): string {
+  const password = normalizePassword(stringField(body, name));
+  if (password.length === 0) throw new InvalidRequestError(`${name} must not be empty`);
   if (length(password) > MAX_PASSWORD_LENGTH) {
-    throw new InvalidRequestError(`password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+    throw new InvalidRequestError(`${name} must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
-  return { tenant, email, password };
+  return password;
 }
 
 /** `tenant` is optional and defaults to the deployment's default tenant. */

@@ -1,5 +1,5 @@
 import type { Config } from "./config.js";
-import { length, readCredentials, type Credentials } from "./credentials.js";
+import { length, readCredentials, readPassword, type Credentials } from "./credentials.js";
 import { InvalidRequestError } from "./errors.js";
 import { isCommonPassword } from "./password-blocklist.js";
 
@@ -12,6 +12,17 @@ export function readNewCredentials(body: Record<string, unknown>, config: Config
   const credentials = readCredentials(body, config);
   assertNewPassword(credentials.password, credentials.email, config);
   return credentials;
+}
+
+/**
+ * Reads `{current_password, new_password}` for the signed-in `email`: the current one as
+ * login reads it, the new one under the policy.
+ */
+export function readPasswordChange(body: Record<string, unknown>, email: string, config: Config): { current: string; next: string } {
+  const current = readPassword(body, "current_password");
+  const next = readPassword(body, "new_password");
+  assertNewPassword(next, email, config);
+  return { current, next };
 }
 
 /**

@@ -52,6 +52,10 @@ export interface UserStore {
    * under an older version stops refreshing, with one write and no scan.
    */
   bumpSessionVersion(tenant: string, email: string, userId: string): Promise<number | undefined>;
+  /** Replaces the password hash and bumps the session version in one write; undefined when the account is gone. */
+  changePassword(tenant: string, email: string, userId: string, passwordHash: string): Promise<number | undefined>;
+  /** Deletes the user item if it still belongs to `userId`; false when it was already gone. */
+  deleteUser(tenant: string, email: string, userId: string): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -72,6 +76,8 @@ export interface SessionStore {
   listSessions(userId: string): Promise<SessionRecord[]>;
   /** Moves a live session to `sessionVersion` (keeps it through a bump); false if it is gone or revoked. */
   restampSession(sid: string, sessionVersion: number): Promise<boolean>;
+  /** Deletes the session item (account deletion: no personal data left behind). */
+  deleteSession(sid: string): Promise<void>;
   /** Marks the session revoked; revoking a missing session is a no-op. */
   revokeSession(sid: string): Promise<void>;
 }
