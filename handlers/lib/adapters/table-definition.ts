@@ -6,7 +6,7 @@
 export const TABLE = {
   partitionKey: "pk",
   sortKey: "sk",
-  /** Epoch-seconds attribute DynamoDB TTL deletes expired sessions and counters by. */
+  /** Epoch-seconds attribute DynamoDB TTL deletes expired sessions, counters and email tokens by. */
   ttlAttribute: "expires_at",
   attributes: [
     { name: "pk", type: "S" },
@@ -25,9 +25,14 @@ export const KEY_PREFIX = {
   login: "LOGIN#",
   /** Per-source-address window counters. */
   source: "SOURCE#",
+  /** The one pending email token per (user, purpose). */
+  emailToken: "EMAILTOKEN#",
 } as const;
 
-/** Item keys: users are unique per (tenant, email); sessions by id; counters per account and per source window. */
+/**
+ * Item keys: users are unique per (tenant, email); sessions by id; counters per account and
+ * per source window; email tokens per (user id, purpose), so a new one replaces the old.
+ */
 export const keys = {
   user: (tenant: string, email: string) => ({ pk: `${KEY_PREFIX.user}${tenant}#${email}`, sk: "PROFILE" }),
   session: (sid: string) => ({ pk: `${KEY_PREFIX.session}${sid}`, sk: "SESSION" }),
@@ -36,4 +41,5 @@ export const keys = {
     pk: `${KEY_PREFIX.source}${source}#${kind}#${windowStart}`,
     sk: "COUNTER",
   }),
+  emailToken: (userId: string, purpose: string) => ({ pk: `${KEY_PREFIX.emailToken}${userId}#${purpose}`, sk: "TOKEN" }),
 };
