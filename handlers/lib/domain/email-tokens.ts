@@ -8,10 +8,11 @@ import { InvalidGrantError } from "./errors.js";
  * Single-use tokens carried by email (verification, password reset), shaped
  * `<purpose-tag>.<userId>.<secret>`: the tag makes the token recognisable (and a token of
  * the other purpose refusable before any I/O), the user id finds the one pending item of
- * (user, purpose), and the secret is 256 random bits (NIST SP 800-63B §5.1.1.2 asks at least
- * 64 for such out-of-band secrets). Only a SHA-256 of the secret is stored: a fast hash
- * suffices because the secret is random, not a password (OWASP ASVS 2.5.x, OWASP Forgot
- * Password Cheat Sheet), so the table never holds a usable token.
+ * (user, purpose), and the secret is 256 random bits (RFC 6749 §10.10: guessing a generated
+ * credential must have a chance of at most 2^-128). Only a SHA-256 of the secret is stored: a
+ * fast hash suffices because the secret is random, not a password (OWASP Forgot Password
+ * Cheat Sheet: store reset tokens hashed, single use, short-lived), so the table never holds
+ * a usable token.
  */
 export { EMAIL_TOKEN_PURPOSES, type EmailTokenPurpose } from "./email-token-store.js";
 
