@@ -14,7 +14,7 @@ import {
   type EmailTokenPurpose,
   type EmailTokenSubject,
 } from "../handlers/lib/domain/email-tokens.js";
-import { InvalidGrantError } from "../handlers/lib/domain/errors.js";
+import { InvalidGrantError, TemporarilyUnavailableError } from "../handlers/lib/domain/errors.js";
 import { manualClock, testConfig } from "./helpers/config.js";
 import { localTable } from "./helpers/dynalite.js";
 
@@ -220,6 +220,20 @@ describe("single-use email tokens (on dynalite)", () => {
     for (const bad of malformed) await refused("verify-email", bad);
     // None of them consumed it.
     expect(await consume("verify-email", token)).to.deep.equal(user);
+  });
+
+  it("a store failure is 503 temporarily_unavailable, never a refusal of the token", async () => {
+    // A real DynamoDB API, a table that is not there: every call fails as it would in an outage.
+    const broken: EmailTokenDeps = { ...deps, emailTokens: dynamoEmailTokens(table.client, `missing-${randomUUID()}`) };
+    const user = subject();
+    const calls: Array<() => Promise<unknown>> = [
+      () => issueEmailToken("verify-email", user, broken),
+      () => consumeEmailToken("verify-email", `ev1.${user.userId}.${"A".repeat(43)}`, broken),
+      () => revokeEmailTokens(user.userId, broken),
+    ];
+    for (const call of calls) {
+      expect(await call().then(() => undefined, (e: unknown) => e)).to.be.instanceOf(TemporarilyUnavailableError);
+    }
   });
 
   it("stores no usable token: the raw items hold neither a secret nor a token", async () => {
