@@ -62,6 +62,8 @@ export class AuthStack extends TerraformStack {
       REFRESH_TOKEN_TTL_SECONDS: vars.refreshTokenTtlSeconds.stringValue,
       REFRESH_REUSE_GRACE_SECONDS: vars.refreshReuseGraceSeconds.stringValue,
       PASSWORD_MIN_LENGTH: vars.passwordMinLength.stringValue,
+      EMAIL_VERIFICATION_TTL_SECONDS: vars.emailVerificationTtlSeconds.stringValue,
+      PASSWORD_RESET_TTL_SECONDS: vars.passwordResetTtlSeconds.stringValue,
       // The same list as CORS: refresh accepts its cookie only from these origins.
       CORS_ALLOWED_ORIGINS: Fn.join(",", vars.corsAllowedOrigins.listValue),
     };

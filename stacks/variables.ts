@@ -42,6 +42,21 @@ export function defineVariables(scope: Construct) {
       10,
       range("refresh_reuse_grace_seconds", 0, 60),
     ),
+    // Single-use email tokens (handlers/lib/domain/email-tokens.ts).
+    emailVerificationTtlSeconds: variable(
+      "email_verification_ttl_seconds",
+      "number",
+      "Lifetime of an email-verification link, in seconds (300..604800).",
+      86_400,
+      range("email_verification_ttl_seconds", 300, 604_800),
+    ),
+    passwordResetTtlSeconds: variable(
+      "password_reset_ttl_seconds",
+      "number",
+      "Lifetime of a password-reset link, in seconds (300..86400).",
+      1800,
+      range("password_reset_ttl_seconds", 300, 86_400),
+    ),
     passwordMinLength: variable("password_min_length", "number", "Minimum password length on register (8..128).", 12, range("password_min_length", 8, 128)),
     authorizerCacheTtlSeconds: variable(
       "authorizer_cache_ttl_seconds",

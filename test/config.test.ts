@@ -28,6 +28,8 @@ describe("configuration", () => {
       refreshReuseGraceSeconds: 10,
       passwordMinLength: 12,
       clockToleranceSeconds: 60,
+      emailVerificationTtlSeconds: 86_400,
+      passwordResetTtlSeconds: 1800,
     });
     expect(loadConfig({ ...base, DEFAULT_TENANT: "acme", ACCESS_TOKEN_TTL_SECONDS: "300" })).to.include({ defaultTenant: "acme", accessTokenTtlSeconds: 300 });
   });
@@ -41,6 +43,8 @@ describe("configuration", () => {
     ["ACCESS_TOKEN_TTL_SECONDS", { ...base, ACCESS_TOKEN_TTL_SECONDS: "15m" }, /integer from 60 to 86400, got "15m"/],
     ["PASSWORD_MIN_LENGTH", { ...base, PASSWORD_MIN_LENGTH: "4" }, /integer from 8/],
     ["CLOCK_TOLERANCE_SECONDS", { ...base, CLOCK_TOLERANCE_SECONDS: "300" }, /from 0 to 60/],
+    ["EMAIL_VERIFICATION_TTL_SECONDS", { ...base, EMAIL_VERIFICATION_TTL_SECONDS: "604801" }, /from 300 to 604800/],
+    ["PASSWORD_RESET_TTL_SECONDS", { ...base, PASSWORD_RESET_TTL_SECONDS: "30m" }, /from 300 to 86400, got "30m"/],
   ];
   for (const [variable, env, message] of cases) {
     it(`names ${variable} when it is missing or bad (${JSON.stringify(env).slice(0, 60)})`, () => {

@@ -76,6 +76,8 @@ const EXPECTED_VALIDATIONS: Record<
   // A cached allow outlives the token's exp by up to this long.
   authorizer_cache_ttl_seconds: range(0, 300),
   refresh_reuse_grace_seconds: { ...range(0, 60), env: "REFRESH_REUSE_GRACE_SECONDS", field: "refreshReuseGraceSeconds" },
+  email_verification_ttl_seconds: { ...range(300, 604_800), env: "EMAIL_VERIFICATION_TTL_SECONDS", field: "emailVerificationTtlSeconds" },
+  password_reset_ttl_seconds: { ...range(300, 86_400), env: "PASSWORD_RESET_TTL_SECONDS", field: "passwordResetTtlSeconds" },
   cors_allowed_origins: {
     accepts: [["*"], ["https://app.example.com"], ["http://localhost:5173", "https://a.b.example:8443"]],
     refuses: [["https://app.example.com/"], ["HTTPS://app.example.com"], ["app.example.com"], ["https://app.example.com/path"], ["*", "null"]],

@@ -11,6 +11,8 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   refreshReuseGraceSeconds: 10,
   passwordMinLength: 12,
   clockToleranceSeconds: 60,
+  emailVerificationTtlSeconds: 86_400,
+  passwordResetTtlSeconds: 1800,
   ...overrides,
 });
 

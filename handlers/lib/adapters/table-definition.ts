@@ -6,7 +6,7 @@
 export const TABLE = {
   partitionKey: "pk",
   sortKey: "sk",
-  /** Epoch-seconds attribute DynamoDB TTL deletes expired sessions and counters by. */
+  /** Epoch-seconds attribute DynamoDB TTL deletes expired sessions, counters and email tokens by. */
   ttlAttribute: "expires_at",
   attributes: [
     { name: "pk", type: "S" },
@@ -33,9 +33,14 @@ export const KEY_PREFIX = {
   source: "SOURCE#",
   /** A user's sessions, as the sessions-by-owner index is keyed. */
   sessionOwner: "SESSIONS#",
+  /** The one pending email token per (user, purpose). */
+  emailToken: "EMAILTOKEN#",
 } as const;
 
-/** Item keys: users are unique per (tenant, email); sessions by id; counters per account and per source window. */
+/**
+ * Item keys: users are unique per (tenant, email); sessions by id; counters per account and
+ * per source window; email tokens per (user id, purpose), so a new one replaces the old.
+ */
 export const keys = {
   user: (tenant: string, email: string) => ({ pk: `${KEY_PREFIX.user}${tenant}#${email}`, sk: "PROFILE" }),
   session: (sid: string) => ({ pk: `${KEY_PREFIX.session}${sid}`, sk: "SESSION" }),
@@ -45,4 +50,5 @@ export const keys = {
     pk: `${KEY_PREFIX.source}${source}#${kind}#${windowStart}`,
     sk: "COUNTER",
   }),
+  emailToken: (userId: string, purpose: string) => ({ pk: `${KEY_PREFIX.emailToken}${userId}#${purpose}`, sk: "TOKEN" }),
 };

@@ -18,6 +18,10 @@ export interface Config {
   passwordMinLength: number;
   /** Leeway for `exp`/`nbf` checks; DESIGN.md caps it at 60 s. */
   clockToleranceSeconds: number;
+  /** Lifetime of an email-verification token (`domain/email-tokens.ts`). */
+  emailVerificationTtlSeconds: number;
+  /** Lifetime of a password-reset token: short, as it stands in for the password. */
+  passwordResetTtlSeconds: number;
 }
 
 /**

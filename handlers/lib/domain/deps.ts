@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.js";
 import type { Config, Limits } from "./config.js";
 import type { CounterStore } from "./counters.js";
+import type { EmailTokenStore } from "./email-token-store.js";
 import type { AccountRef, Logger } from "./logger.js";
 import type { MacKey } from "./mac-key.js";
 import type { PasswordHasher } from "./passwords.js";
@@ -24,4 +25,6 @@ export interface Deps {
   counters: CounterStore;
   limits: Limits;
   accountRef: AccountRef;
+  /** Pending single-use email tokens (verification, password reset). */
+  emailTokens: EmailTokenStore;
 }

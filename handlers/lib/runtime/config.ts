@@ -32,6 +32,8 @@ export function loadConfig(env: Env): Config {
     refreshReuseGraceSeconds: integer(env, "REFRESH_REUSE_GRACE_SECONDS", 10, 0, 60),
     passwordMinLength: integer(env, "PASSWORD_MIN_LENGTH", 12, 8, 128),
     clockToleranceSeconds: integer(env, "CLOCK_TOLERANCE_SECONDS", 60, 0, 60),
+    emailVerificationTtlSeconds: integer(env, "EMAIL_VERIFICATION_TTL_SECONDS", 86_400, 300, 604_800),
+    passwordResetTtlSeconds: integer(env, "PASSWORD_RESET_TTL_SECONDS", 1800, 300, 86_400),
   };
 }
 

@@ -1,8 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { required, type Env } from "./config.js";
 import { dynamoCounters } from "../adapters/dynamo-counters.js";
+import { dynamoEmailTokens } from "../adapters/dynamo-email-tokens.js";
 import { dynamoStore } from "../adapters/dynamo-store.js";
 import type { CounterStore } from "../domain/counters.js";
+import type { EmailTokenStore } from "../domain/email-token-store.js";
 import type { AuthStore } from "../domain/store.js";
 
 /** One DynamoDB client per cold start, shared by the store and the counters (one connection pool). */
@@ -20,4 +22,9 @@ export function storeFromEnv(env: Env): AuthStore {
 /** The abuse counters, in the same table. */
 export function countersFromEnv(env: Env): CounterStore {
   return dynamoCounters(dynamo(), required(env, "TABLE_NAME"));
+}
+
+/** The pending email tokens, in the same table. */
+export function emailTokensFromEnv(env: Env): EmailTokenStore {
+  return dynamoEmailTokens(dynamo(), required(env, "TABLE_NAME"));
 }
