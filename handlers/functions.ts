@@ -30,6 +30,11 @@ export interface FunctionSpec {
   refreshKeyActions: readonly string[];
   /** Needs the public keys (verification or publishing). */
   publicKeys: boolean;
+  /**
+   * SES actions (`ses:SendEmail`) on the environment's identity and configuration set only;
+   * a function with any also gets EMAIL_FROM, SES_CONFIGURATION_SET and APP_URL. None sends yet.
+   */
+  mailActions: readonly string[];
 }
 
 const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "entry">): FunctionSpec => ({
@@ -42,6 +47,7 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
   keyActions: [],
   refreshKeyActions: [],
   publicKeys: false,
+  mailActions: [],
   ...rest,
 });
 

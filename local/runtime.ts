@@ -1,6 +1,7 @@
 /**
  * The whole API on one machine with no AWS account: the same esbuild bundles that
- * deploy, dynalite on loopback, a local P-256 signing key, and the API Gateway stand-in.
+ * deploy, dynalite and a local SES v2 server on loopback, a local P-256 signing key, and the
+ * API Gateway stand-in.
  */
 import { createPublicKey } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -16,6 +17,7 @@ import { bundleAll, ROOT } from "../bundle/bundler.js";
 import { ensureTable, localDynamoClient, startDynalite, type RunningDynalite } from "./dynalite.js";
 import { createGateway, type LambdaHandler } from "./gateway.js";
 import { listenOnLoopback } from "./listen.js";
+import { startLocalSes, type RunningSes } from "./ses.js";
 
 export interface LocalOptions {
   port: number;
@@ -29,10 +31,14 @@ export interface LocalRuntime {
   url: string;
   /** The dynalite it started (none with LocalStack): tests stop and reopen it. */
   dynamo?: RunningDynalite;
+  /** The local SES server (none when AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SESV2 points elsewhere): sent mail is read there. */
+  ses?: RunningSes;
   close(): Promise<void>;
 }
 
 const TABLE_NAME = "auth-local";
+/** The sender of local mail; `.localhost` names no real domain (RFC 6761 §6.3). */
+const LOCAL_EMAIL_FROM = "no-reply@auth.localhost";
 
 export async function startLocalRuntime(options: LocalOptions): Promise<LocalRuntime> {
   const env = process.env;
@@ -51,11 +57,33 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     env.AWS_ACCESS_KEY_ID ??= "local";
     env.AWS_SECRET_ACCESS_KEY ??= "local";
   }
+  let ses: RunningSes | undefined;
+  /** Stops dynalite and the mail server and, in --memory mode, removes the throwaway data folder. */
+  const release = async () => {
+    await dynamo?.close();
+    await ses?.close();
+    if (options.memory) rmSync(dataDir, { recursive: true, force: true });
+  };
+  // Mail the same way: a local SES v2 server unless one is configured (LocalStack has SES too).
+  if (!env.AWS_ENDPOINT_URL && !env.AWS_ENDPOINT_URL_SESV2) {
+    ses = await startLocalSes().catch(async (error) => {
+      await release();
+      throw error;
+    });
+    env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+  }
+
   const tableName = env.TABLE_NAME ?? TABLE_NAME;
   const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL!;
   const admin = localDynamoClient(endpoint);
-  await ensureTable(admin, tableName);
-  admin.destroy();
+  await ensureTable(admin, tableName).then(
+    () => admin.destroy(),
+    async (error) => {
+      admin.destroy();
+      await release();
+      throw error;
+    },
+  );
 
   const keyFile = join(dataDir, "signing-key.pem");
   const publicKey = createPublicKey(loadOrCreateKeyFile(keyFile));
@@ -72,11 +100,6 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     corsAllowedOrigins: origins,
     log: options.log,
   });
-  /** Stops dynalite and, in --memory mode, removes the throwaway data folder. */
-  const release = async () => {
-    await dynamo?.close();
-    if (options.memory) rmSync(dataDir, { recursive: true, force: true });
-  };
   const url = await listenOnLoopback(gateway, options.port).then(
     (port) => `http://127.0.0.1:${port}`,
     async (error) => {
@@ -94,6 +117,9 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     LOCAL_REFRESH_TOKEN_KEY_FILE: refreshKeyFile,
     JWT_PUBLIC_KEYS: spkiOf(publicKey),
     LOG_LEVEL: env.LOG_LEVEL ?? "warn",
+    EMAIL_FROM: env.EMAIL_FROM ?? LOCAL_EMAIL_FROM,
+    // Links in mail open the runtime itself unless a local app (the demo) is named.
+    APP_URL: env.APP_URL ?? url,
     NODE_ENV: env.NODE_ENV ?? "development",
   });
   // The issuer is the URL, known only once the port is bound: load the bundles after.
@@ -102,6 +128,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
   return {
     url,
     dynamo,
+    ses,
     async close() {
       await new Promise<void>((resolve) => {
         gateway.closeAllConnections();

@@ -18,6 +18,8 @@ const runtime = await startLocalRuntime({
   console.error(`could not start the local runtime: ${reason}`);
   process.exit(1);
 });
+// Before the "listening" line, which tells scripts and tests the runtime is up.
+if (runtime.ses) console.log(`sent mail: ${runtime.ses.endpoint} (web view), ${runtime.ses.storeUrl} (JSON)`);
 console.log(`auth API listening on ${runtime.url} (Ctrl-C to stop)`);
 
 let stopping = false;

@@ -23,6 +23,8 @@ export interface AuthFunctionProps {
   tableArn: string;
   keyArn: string;
   refreshKeyArn: string;
+  /** The SES identity and configuration set a sending function may use, and nothing else. */
+  mailArns: { identity: string; configurationSet: string };
 }
 
 /** Lambda runtime: nodejs22.x on Graviton (arm64), matching the argon2 prebuild in the zip. */
@@ -32,7 +34,7 @@ export const ARCHITECTURE = "arm64";
 /**
  * One Lambda with its own log group and its own role, allowed exactly the actions its
  * manifest entry lists on exactly its resources: its log group, the table (only the items
- * under its key prefixes), the key.
+ * under its key prefixes), the keys, the SES identity.
  */
 export class AuthFunction extends Construct {
   readonly fn: LambdaFunction;
@@ -74,6 +76,10 @@ export class AuthFunction extends Construct {
     if (spec.keyActions.length) statement.push({ sid: "SigningKey", effect: "Allow", actions: [...spec.keyActions], resources: [props.keyArn] });
     if (spec.refreshKeyActions.length) {
       statement.push({ sid: "RefreshTokenKey", effect: "Allow", actions: [...spec.refreshKeyActions], resources: [props.refreshKeyArn] });
+    }
+    if (spec.mailActions.length) {
+      // SendEmail is authorised on the identity and, when one is named, the configuration set.
+      statement.push({ sid: "SendEmail", effect: "Allow", actions: [...spec.mailActions], resources: [props.mailArns.identity, props.mailArns.configurationSet] });
     }
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", { statement });
     new IamRolePolicy(this, "policy", { name: `${name}-least-privilege`, role: this.role.id, policy: permissions.json });

@@ -1,10 +1,11 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { functions, type FunctionName } from "../handlers/functions.js";
+import { functions as manifest, type FunctionName, type FunctionSpec } from "../handlers/functions.js";
 import { AUTHORIZER, routes } from "../handlers/routes.js";
 import { AuthFunction } from "./auth-function.js";
 import { configureBackend } from "./backend.js";
+import { EmailIdentity } from "./email-identity.js";
 import { HttpApi } from "./http-api.js";
 import { RefreshTokenKey } from "./refresh-token-key.js";
 import { SigningKey } from "./signing-key.js";
@@ -18,6 +19,8 @@ export interface AuthStackProps {
   bundles: Readonly<Record<FunctionName, string>>;
   /** Where `<env>.backend.json` files live. */
   environmentsDir: string;
+  /** The function manifest (default handlers/functions.ts): tests pass a variant to prove a capability no function uses yet. */
+  functions?: readonly FunctionSpec[];
 }
 
 /**
@@ -39,6 +42,7 @@ export class AuthStack extends TerraformStack {
     const table = new UserTable(this, "users", { name: `${prefix}-users`, deletionProtection: vars.deletionProtection.booleanValue }).table;
     const key = new SigningKey(this, "signing", { name: prefix });
     const refreshKey = new RefreshTokenKey(this, "refresh-tokens", { name: prefix }).key;
+    const email = new EmailIdentity(this, "email", { name: prefix, identity: vars.emailIdentity.stringValue });
     const api = new HttpApi(this, "http", {
       name: prefix,
       corsAllowedOrigins: vars.corsAllowedOrigins.listValue,
@@ -75,8 +79,13 @@ export class AuthStack extends TerraformStack {
       SOURCE_FAILED_LOGINS_PER_WINDOW: vars.sourceFailedLoginsPerWindow.stringValue,
       SOURCE_SIGNUPS_PER_WINDOW: vars.sourceSignupsPerWindow.stringValue,
     };
+    const mail = {
+      EMAIL_FROM: vars.emailFrom.stringValue,
+      SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+      APP_URL: vars.appUrl.stringValue,
+    };
     const deployed = {} as Record<FunctionName, AuthFunction>;
-    for (const spec of functions) {
+    for (const spec of props.functions ?? manifest) {
       deployed[spec.name] = new AuthFunction(this, spec.name, {
         spec,
         prefix,
@@ -86,12 +95,14 @@ export class AuthStack extends TerraformStack {
         tableArn: table.arn,
         keyArn: key.key.arn,
         refreshKeyArn: refreshKey.arn,
+        mailArns: { identity: email.identity.arn, configurationSet: email.configurationSet.arn },
         environment: {
           ...shared,
           ...(spec.tableActions.length ? { TABLE_NAME: table.name } : {}),
           ...(spec.abuseLimits ? abuseLimits : {}),
           ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
           ...(spec.refreshKeyActions.length ? { REFRESH_TOKEN_KEY_ID: refreshKey.arn } : {}),
+          ...(spec.mailActions.length ? mail : {}),
           ...(spec.publicKeys
             ? { JWT_PUBLIC_KEYS: Fn.join(",", Fn.concat([[key.publicKey], vars.previousPublicKeys.listValue])) }
             : {}),
@@ -105,5 +116,9 @@ export class AuthStack extends TerraformStack {
     new TerraformOutput(this, "api_url", { value: api.api.apiEndpoint, description: "Base URL: scripts/smoke.sh <api_url>" });
     new TerraformOutput(this, "table_name", { value: table.name });
     new TerraformOutput(this, "key_arn", { value: key.key.arn });
+    new TerraformOutput(this, "dkim_tokens", {
+      value: email.dkimTokens,
+      description: "For a domain identity, publish each as <token>._domainkey.<domain> CNAME <token>.dkim.amazonses.com (empty for an address identity)",
+    });
   }
 }

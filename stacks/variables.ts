@@ -7,6 +7,13 @@ import { AUTHORIZER_CACHE } from "../handlers/routes.js";
  * `environments/<env>.tfvars.json`. Variables carry values only: a TerraformVariable cannot
  * drive structure at synth time, so nothing here decides which resources exist.
  */
+/** A lower-case DNS name with at least two labels. */
+const DOMAIN = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)+$";
+/** A lower-case address as runtime/config.ts accepts in EMAIL_FROM. */
+const ADDRESS = "^[a-z0-9._%+-]+@[a-z0-9-]+([.][a-z0-9-]+)+$";
+/** https, a lower-case host, an optional port and path, nothing after it, no trailing slash. */
+const APP_URL = "^https://[a-z0-9-]+([.][a-z0-9-]+)*(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*$";
+
 export function defineVariables(scope: Construct) {
   const variable = (name: string, type: string, description: string, defaultValue?: unknown, rule?: [string, string]) =>
     new TerraformVariable(scope, name, {
@@ -76,6 +83,26 @@ export function defineVariables(scope: Construct) {
         "cors_allowed_origins entries must be origins like https://app.example.com (lower-case, no path or trailing slash) or \"*\".",
       ],
     ),
+    // Mail (SES). The functions that send check EMAIL_FROM and APP_URL again at cold start (runtime/config.ts).
+    emailIdentity: variable(
+      "email_identity",
+      "string",
+      "SES identity mail is sent from: a domain (publish the DKIM records of the dkim_tokens output) or one address (SES mails it a confirmation link).",
+      undefined,
+      [
+        `\${can(regex("${DOMAIN}", var.email_identity)) || can(regex("${ADDRESS}", var.email_identity))}`,
+        "email_identity must be a lower-case domain like example.com or an address like no-reply@example.com.",
+      ],
+    ),
+    // SES lets a verified domain send from any address at it or at its subdomains; an address identity only from itself.
+    emailFrom: variable("email_from", "string", "Sender address of every message: the email_identity address, or an address at or under the email_identity domain.", undefined, [
+      `\${can(regex("${ADDRESS}", var.email_from)) && (var.email_from == var.email_identity || (!strcontains(var.email_identity, "@") && (endswith(var.email_from, format("@%s", var.email_identity)) || endswith(var.email_from, format(".%s", var.email_identity)))))}`,
+      "email_from must be a lower-case address equal to email_identity, or at or under the email_identity domain.",
+    ]),
+    appUrl: variable("app_url", "string", "Base URL of the app that opens the links in mail (https://app.example.com/verify-email?token=...): https, no query, fragment or trailing slash.", undefined, [
+      `\${can(regex("${APP_URL}", var.app_url))}`,
+      "app_url must be an https URL like https://app.example.com or https://example.com/account, without query, fragment or trailing slash.",
+    ]),
     throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
     throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),
     // Per-route throttling of login, register and refresh (the routes marked in handlers/routes.ts).

@@ -19,7 +19,7 @@ import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
 import { EXPECTED_ROUTES } from "./helpers/expected-routes.js";
-import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
+import { dataRef, ref, removeSynth, synthAll, wrapStack, type SynthStack } from "./helpers/synth.js";
 import { evaluateCondition } from "./helpers/terraform-expression.js";
 
 /**
@@ -110,7 +110,24 @@ const EXPECTED_VALIDATIONS: Record<
   // Per-route throttling stays below the stage's own limits.
   credential_route_rate_limit: { accepts: [0.5, 1, 100], refuses: [0, -1, 100.5], context: { throttling_rate_limit: 100 } },
   credential_route_burst_limit: { accepts: [1, 200], refuses: [0, 201, 1.5], context: { throttling_burst_limit: 200 } },
+  // Mail: a domain or one address; the sender at or under it (SES allows subdomains of a verified domain); links over https.
+  email_identity: {
+    accepts: ["example.com", "mail.example.co.uk", "no-reply@example.com", "a.b+c@x-y.example"],
+    refuses: ["", "example", "Example.com", "-example.com", "example.com.", "no reply@example.com", "@example.com", "https://example.com"],
+  },
+  email_from: {
+    accepts: ["no-reply@example.com", "a@mail.example.com", "x.y+z@a.b.example.com"],
+    refuses: ["no-reply@badexample.com", "no-reply@example.com.evil", "example.com", "No-Reply@example.com", "no-reply@example.org", "a@example"],
+    context: { email_identity: "example.com" },
+  },
+  app_url: {
+    accepts: ["https://app.example.com", "https://example.com/account", "https://a.example:8443/x/y", "https://localhost"],
+    refuses: ["http://app.example.com", "https://app.example.com/", "https://app.example.com/?x=1", "https://app.example.com#x", "https://App.example.com", "app.example.com", "https://user@app.example.com", "http://localhost:3000"],
+  },
 };
+
+/** An address identity admits exactly itself as the sender. */
+const ADDRESS_IDENTITY = { identity: "ops@example.com", accepts: ["ops@example.com"], refuses: ["x.ops@example.com", "ops@sub.example.com", "other@example.com"] };
 
 /** The functions that enforce the brute-force limits, and the variable behind each setting (written out by hand). */
 const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register", "change-password", "delete-account"];
@@ -498,6 +515,50 @@ describe("infrastructure (synthesized Terraform)", function () {
         });
       });
 
+      describe("email (SES)", () => {
+        const identity = () => s().at("aws_sesv2_email_identity", "email/identity");
+        const configurationSet = () => s().at("aws_sesv2_configuration_set", "email/configuration-set");
+
+        it("creates the identity from email_identity, attached to a configuration set that requires TLS and suppresses bounces", () => {
+          expect(Object.keys(s().resources("aws_sesv2_email_identity"))).to.have.length(1);
+          expect(Object.keys(s().resources("aws_sesv2_configuration_set"))).to.have.length(1);
+          expect(identity()).to.include({
+            email_identity: "${var.email_identity}",
+            configuration_set_name: ref("aws_sesv2_configuration_set", configurationSet().id, "configuration_set_name"),
+          });
+          expect(configurationSet()).to.deep.include({
+            configuration_set_name: `auth-${env}`,
+            delivery_options: { tls_policy: "REQUIRE" },
+            reputation_options: { reputation_metrics_enabled: true },
+            sending_options: { sending_enabled: true },
+            suppression_options: { suppressed_reasons: ["BOUNCE", "COMPLAINT"] },
+          });
+        });
+
+        it("outputs the identity's DKIM tokens for the DNS records", () => {
+          expect(s().json.output.dkim_tokens.value).to.equal(`\${${"aws_sesv2_email_identity"}.${identity().id}.dkim_signing_attributes[0].tokens}`);
+          expect(s().json.output.dkim_tokens.description).to.include("_domainkey");
+        });
+
+        it("requires email_identity, email_from and app_url in every environment", () => {
+          const declared = s().json.variable as Record<string, any>;
+          for (const name of ["email_identity", "email_from", "app_url"]) {
+            expect(declared[name], name).to.include({ type: "string" });
+            expect(declared[name], name).not.to.have.property("default");
+            expect(readTfvars(env), name).to.have.property(name);
+          }
+        });
+
+        it("lets no function of the manifest send mail yet: no SES statement, no mail settings", () => {
+          for (const spec of functions) {
+            expect(spec.mailActions, spec.name).to.deep.equal([]);
+            const vars = fn(spec.name).environment.variables;
+            for (const name of ["EMAIL_FROM", "SES_CONFIGURATION_SET", "APP_URL"]) expect(vars, spec.name).not.to.have.property(name);
+            expect(policyOf(spec.name).statement.map((st: any) => st.sid), spec.name).not.to.include("SendEmail");
+          }
+        });
+      });
+
       it("outputs the API URL, table name and key ARN", () => {
         expect(s().json.output.api_url.value).to.equal(ref("aws_apigatewayv2_api", api().id, "api_endpoint"));
         expect(s().json.output.table_name.value).to.equal(ref("aws_dynamodb_table", table().id, "name"));
@@ -558,6 +619,54 @@ describe("infrastructure (synthesized Terraform)", function () {
         }
       });
     }
+  });
+
+  describe("a function marked to send mail (a test-only variant of the manifest)", () => {
+    // No function sends yet: give register the capability it will need and synthesize that stack.
+    let sender: SynthStack;
+    before(async () => {
+      const { root } = await synthAll();
+      const app = new App({ outdir: join(root, "mail-test") });
+      const bundles = Object.fromEntries(functions.map((f) => [f.name, join(root, "bundles", f.name)])) as never;
+      const variant = functions.map((f) => (f.name === "register" ? { ...f, mailActions: ["ses:SendEmail"] } : f));
+      new AuthStack(app, "auth-dev", { environment: "dev", bundles, environmentsDir: join(ROOT, "environments"), functions: variant });
+      app.synth();
+      sender = wrapStack("auth-dev", join(root, "mail-test", "stacks", "auth-dev"));
+    });
+
+    it("gets ses:SendEmail on exactly the identity and the configuration set, beside its other statements", () => {
+      const identity = sender.at("aws_sesv2_email_identity", "email/identity");
+      const configurationSet = sender.at("aws_sesv2_configuration_set", "email/configuration-set");
+      const statements = sender.at("aws_iam_policy_document", "register/permissions", "data").statement;
+      expect(statements.map((st: any) => st.sid)).to.deep.equal(["Logs", "Table", "SendEmail"]);
+      expect(statements[2]).to.deep.equal({
+        sid: "SendEmail",
+        effect: "Allow",
+        actions: ["ses:SendEmail"],
+        resources: [ref("aws_sesv2_email_identity", identity.id, "arn"), ref("aws_sesv2_configuration_set", configurationSet.id, "arn")],
+      });
+      for (const spec of functions.filter((f) => f.name !== "register")) {
+        expect(sender.at("aws_iam_policy_document", `${spec.name}/permissions`, "data").statement.map((st: any) => st.sid), spec.name).not.to.include("SendEmail");
+      }
+    });
+
+    it("gets EMAIL_FROM, SES_CONFIGURATION_SET and APP_URL; the others get none", () => {
+      const configurationSet = sender.at("aws_sesv2_configuration_set", "email/configuration-set");
+      expect(sender.at("aws_lambda_function", "register/function").environment.variables).to.include({
+        EMAIL_FROM: "${var.email_from}",
+        SES_CONFIGURATION_SET: ref("aws_sesv2_configuration_set", configurationSet.id, "configuration_set_name"),
+        APP_URL: "${var.app_url}",
+      });
+      for (const spec of functions.filter((f) => f.name !== "register")) {
+        expect(sender.at("aws_lambda_function", `${spec.name}/function`).environment.variables, spec.name).not.to.have.property("EMAIL_FROM");
+      }
+    });
+
+    it("an address identity admits only itself as email_from", () => {
+      const condition = sender.json.variable.email_from.validation[0].condition;
+      for (const from of ADDRESS_IDENTITY.accepts) expect(evaluateCondition(condition, { email_identity: ADDRESS_IDENTITY.identity, email_from: from }), from).to.equal(true);
+      for (const from of ADDRESS_IDENTITY.refuses) expect(evaluateCondition(condition, { email_identity: ADDRESS_IDENTITY.identity, email_from: from }), from).to.equal(false);
+    });
   });
 
   describe("remote state", () => {

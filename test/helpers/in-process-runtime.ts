@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { format } from "node:util";
 import { localDynamoClient, type RunningDynalite } from "../../local/dynalite.js";
 import { startLocalRuntime } from "../../local/runtime.js";
+import type { RunningSes } from "../../local/ses.js";
 
 export type Item = Record<string, AttributeValue>;
 
@@ -40,6 +41,8 @@ export interface InProcessRuntime {
   url: string;
   /** dynalite on a data folder: `close()` takes the table away, `reopen()` brings it back on the same port. */
   dynamo: RunningDynalite;
+  /** The runtime's local SES server: sent mail is read from `ses.storeUrl` (test/helpers/local-ses.ts). */
+  ses: RunningSes;
   tableName: string;
   /** Every line the bundles wrote to the console while running, in order. */
   console: string[];
@@ -87,6 +90,7 @@ export async function startInProcessRuntime(env: Record<string, string> = {}): P
   // This harness always runs its own dynalite, even for a developer who uses LocalStack.
   delete process.env.AWS_ENDPOINT_URL;
   delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  delete process.env.AWS_ENDPOINT_URL_SESV2;
   Object.assign(process.env, env);
 
   // A data folder rather than memory: only then can dynalite reopen with the same data.
@@ -111,6 +115,7 @@ export async function startInProcessRuntime(env: Record<string, string> = {}): P
   return {
     url: runtime.url,
     dynamo,
+    ses: runtime.ses!,
     tableName,
     console: lines,
     accessLog,

@@ -17,7 +17,8 @@ export interface SynthStack {
   at(type: string, suffix: string, kind?: "resource" | "data"): Block & { id: string };
 }
 
-function wrap(name: string, dir: string): SynthStack {
+/** Reads a stack synthesized into `dir` (cdk.tf.json), e.g. a variant a test builds itself. */
+export function wrapStack(name: string, dir: string): SynthStack {
   const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as Block;
   const resources = (type: string) => (json.resource?.[type] ?? {}) as Record<string, Block>;
   const data = (type: string) => (json.data?.[type] ?? {}) as Record<string, Block>;
@@ -49,7 +50,7 @@ export function synthAll(): Promise<{ root: string; stacks: Record<string, Synth
     const app = await buildApp({ outdir: join(root, "cdktf.out"), bundleDir: join(root, "bundles") });
     app.synth();
     const stacks = Object.fromEntries(
-      ENVIRONMENTS.map((env) => [env, wrap(`auth-${env}`, join(root, "cdktf.out", "stacks", `auth-${env}`))]),
+      ENVIRONMENTS.map((env) => [env, wrapStack(`auth-${env}`, join(root, "cdktf.out", "stacks", `auth-${env}`))]),
     );
     return { root, stacks };
   })();

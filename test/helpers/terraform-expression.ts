@@ -3,7 +3,7 @@
  * conditions use here, so tests can run each condition on values just inside and just
  * outside its range without a terraform binary: numbers, strings, lists, `var.<name>`,
  * `[for x in list : expr]`, comparisons, `&&`, `||`, `!`, and the functions floor, length,
- * contains, alltrue, can and regex. Anything else throws, so a new construct is noticed
+ * contains, alltrue, can, regex, strcontains, endswith and format (%s only). Anything else throws, so a new construct is noticed
  * rather than misread.
  */
 type Value = number | string | boolean | Value[];
@@ -60,6 +60,10 @@ export function evaluateCondition(condition: string, vars: Record<string, unknow
     if (typeof v !== "boolean") throw new Error(`expected a bool, got ${JSON.stringify(v)}`);
     return v;
   };
+  const str = (v: Value): string => {
+    if (typeof v !== "string") throw new Error(`expected a string, got ${JSON.stringify(v)}`);
+    return v;
+  };
   const list = (v: Value): Value[] => {
     if (!Array.isArray(v)) throw new Error(`expected a list, got ${JSON.stringify(v)}`);
     return v;
@@ -77,6 +81,17 @@ export function evaluateCondition(condition: string, vars: Record<string, unknow
       } catch {
         return false;
       }
+    },
+    strcontains: ([text, part], scope) => str(text(scope)).includes(str(part(scope))),
+    endswith: ([text, suffix], scope) => str(text(scope)).endsWith(str(suffix(scope))),
+    // Only the %s verb: anything else throws rather than being misread.
+    format: ([spec, ...args], scope) => {
+      const values = args.map((arg) => str(arg(scope)));
+      const out = str(spec(scope)).replace(/%(.)/g, (_, verb: string) => {
+        if (verb !== "s" || values.length === 0) throw new Error(`unsupported format verb %${verb}`);
+        return values.shift()!;
+      });
+      return out;
     },
     // Terraform's regex fails when nothing matches; can() turns that into false.
     regex: ([pattern, text], scope) => {

@@ -1,4 +1,5 @@
 import type { Config, Limits } from "../domain/config.js";
+import type { MailSettings } from "../domain/mailer.js";
 import { ConfigError } from "../domain/errors.js";
 
 /**
@@ -108,4 +109,46 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** An address as SES takes it in `FromEmailAddress`: lower-case, no display name. */
+const EMAIL_ADDRESS = /^[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+/** SES configuration set names: letters, digits, `_` and `-`, up to 64. */
+const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * Reads and validates what mail needs (functions that send): `EMAIL_FROM`,
+ * `SES_CONFIGURATION_SET` (optional) and `APP_URL`, the base of every link in a message.
+ * APP_URL must be https, except on loopback (`npm start`): links carry single-use tokens,
+ * which a plain-http link would expose on the way.
+ */
+export function loadMailSettings(env: Env): MailSettings {
+  const from = required(env, "EMAIL_FROM");
+  if (!EMAIL_ADDRESS.test(from)) {
+    throw new ConfigError("EMAIL_FROM", `must be a lower-case email address like no-reply@example.com, got "${from}"`);
+  }
+  const configurationSet = optional(env, "SES_CONFIGURATION_SET");
+  if (configurationSet !== undefined && !CONFIGURATION_SET.test(configurationSet)) {
+    throw new ConfigError("SES_CONFIGURATION_SET", `must be an SES configuration set name (letters, digits, _ and -, at most 64), got "${configurationSet}"`);
+  }
+  return { from, ...(configurationSet ? { configurationSet } : {}), appUrl: appUrl(required(env, "APP_URL")) };
+}
+
+/** The app's base URL without a trailing slash, so `${appUrl}/verify-email` is always one slash. */
+function appUrl(raw: string): string {
+  const bad = (problem: string) => new ConfigError("APP_URL", `${problem}, got "${raw}"`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw bad("must be an absolute URL like https://app.example.com");
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname))) {
+    throw bad("must be an https URL (http only for localhost)");
+  }
+  if (url.username || url.password || url.search || url.hash || raw.includes("?") || raw.includes("#")) {
+    throw bad("must have no credentials, query or fragment");
+  }
+  return url.href.replace(/\/+$/, "");
 }
