@@ -12,13 +12,14 @@ import { clearedSession } from "./lib/http/token-response.js";
 import { loadLimits } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
 import { macKeyFromEnv } from "./lib/runtime/mac-key-from-env.js";
-import { countersFromEnv, storeFromEnv } from "./lib/runtime/store-from-env.js";
+import { countersFromEnv, emailTokensFromEnv, storeFromEnv } from "./lib/runtime/store-from-env.js";
 
 const logger = createLogger("delete-account", process.env.LOG_LEVEL);
 const deps = {
   logger,
   store: storeFromEnv(process.env),
   counters: countersFromEnv(process.env),
+  emailTokens: emailTokensFromEnv(process.env),
   limits: loadLimits(process.env),
   hasher: argon2idHasher(),
   clock: systemClock,

@@ -51,7 +51,7 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
   ...rest,
 });
 
-const { user, session, login, source, sessionOwner } = KEY_PREFIX;
+const { user, session, login, source, sessionOwner, emailToken } = KEY_PREFIX;
 
 export const functions: readonly FunctionSpec[] = [
   spec("register", {
@@ -92,7 +92,7 @@ export const functions: readonly FunctionSpec[] = [
   spec("delete-account", {
     argon2: true,
     tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-    tableKeys: [session, user, login, source, sessionOwner],
+    tableKeys: [session, user, login, source, sessionOwner, emailToken],
     abuseLimits: true,
     refreshKeyActions: ["kms:GenerateMac"],
   }),

@@ -47,7 +47,7 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: s
   },
   "delete-account": {
     table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-    keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*", "SESSIONS#*"],
+    keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*", "SESSIONS#*", "EMAILTOKEN#*"],
     key: [],
     refreshKey: ["kms:GenerateMac"],
   },

@@ -7,6 +7,10 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
 import { sidOf } from "./helpers/refresh-tokens.js";
+import { dynamoEmailTokens } from "../handlers/lib/adapters/dynamo-email-tokens.js";
+import { issueEmailToken } from "../handlers/lib/domain/email-tokens.js";
+import { localDynamoClient } from "../local/dynalite.js";
+import { testConfig } from "./helpers/config.js";
 
 describe("strict routes and the session list (real bundles in process)", function () {
   this.timeout(60_000);
@@ -156,6 +160,12 @@ describe("strict routes and the session list (real bundles in process)", functio
       const wrong = await rt.call("DELETE", "/me", { password: "not the password at all" }, bearer(phone.access));
       expect(wrong.status).to.equal(401);
       expect(await loginStatus(email, password), "still there after a wrong password").to.equal(200);
+
+      // A pending email token (a reset link, say) must go with the account.
+      const userId = (await rt.call("GET", "/me", undefined, bearer(phone.access))).json.user_id;
+      const tokens = { emailTokens: dynamoEmailTokens(localDynamoClient(rt.dynamo.endpoint), rt.tableName), config: testConfig(), clock: () => Date.now() };
+      await issueEmailToken("reset-password", { userId, tenant: "default", email }, tokens);
+      expect((await rt.scan()).some((item) => item.pk?.S?.startsWith("EMAILTOKEN#")), "the token item exists").to.equal(true);
 
       const deleted = await rt.call("DELETE", "/me", { password }, bearer(phone.access));
       expect(deleted.status).to.equal(204);

@@ -1,10 +1,12 @@
 import type { Subject } from "./access-token.js";
 import type { Deps } from "./deps.js";
 import { InvalidGrantError, InvalidTokenError } from "./errors.js";
+import { revokeEmailTokens } from "./email-tokens.js";
 import { requireLiveSession } from "./live-sessions.js";
 import { attemptLogin } from "./login-attempt.js";
 
 type ChangeDeps = Pick<Deps, "store" | "hasher" | "counters" | "limits" | "clock" | "logger" | "accountRef">;
+type DeleteDeps = ChangeDeps & Pick<Deps, "emailTokens">;
 
 const GONE = "the account for this token no longer exists";
 
@@ -46,12 +48,16 @@ export async function changePassword(
  * first: from then on every session fails its next refresh and strict request (they check
  * the user) and the email can register again as a new account. Then the session items,
  * which hold the email, are deleted too, found through the sessions-by-owner index (no
- * scan); one that a failure leaves behind is already unusable and expires with its TTL.
+ * scan), and any pending email token (one item per purpose); one that a failure leaves
+ * behind is already unusable and expires with its TTL.
  */
-export async function deleteAccount(subject: Subject, password: string, sourceIp: string, deps: ChangeDeps): Promise<void> {
+export async function deleteAccount(subject: Subject, password: string, sourceIp: string, deps: DeleteDeps): Promise<void> {
   await requireLiveSession(subject, deps);
   await confirmPassword(subject, password, sourceIp, deps);
   await deps.store.deleteUser(subject.tenant, subject.email, subject.userId);
   const sessions = await deps.store.listSessions(subject.userId);
-  await Promise.all([...new Set([subject.sid, ...sessions.map((session) => session.sid)])].map((sid) => deps.store.deleteSession(sid)));
+  await Promise.all([
+    ...[...new Set([subject.sid, ...sessions.map((session) => session.sid)])].map((sid) => deps.store.deleteSession(sid)),
+    revokeEmailTokens(subject.userId, deps),
+  ]);
 }
