@@ -3,7 +3,7 @@
 #   scripts/smoke.sh http://127.0.0.1:3000
 #   scripts/smoke.sh https://abc123.execute-api.eu-west-1.amazonaws.com
 # Walks register -> login -> /me -> refresh (rotation, grace, reuse) -> logout -> sessions (list,
-# end one, sign out everywhere) -> JWKS, and stops
+# end one, sign out everywhere) -> password change -> account deletion (cleanup) -> JWKS, and stops
 # at the first failure with a readable message. Needs curl and node.
 set -euo pipefail
 
@@ -165,7 +165,32 @@ request POST /auth/refresh "{\"refresh_token\":\"$PHONE_REFRESH\"}"
 expect_error 401 invalid_grant
 ok "global sign-out ends every session"
 
-STEP="7 jwks"
+STEP="7 password change"
+login_as smoke-phone
+PHONE_ACCESS=$(field access_token)
+PHONE_REFRESH=$(field refresh_token)
+NEW_PASSWORD="$PASSWORD-renewed"
+request POST /auth/password "{\"current_password\":\"wrong-$PASSWORD\",\"new_password\":\"$NEW_PASSWORD\"}" -H "Authorization: Bearer $PHONE_ACCESS"
+expect_error 401 invalid_grant
+request POST /auth/password "{\"current_password\":\"$PASSWORD\",\"new_password\":\"$NEW_PASSWORD\"}" -H "Authorization: Bearer $PHONE_ACCESS"
+expect_status 204
+request POST /auth/refresh "{\"refresh_token\":\"$PHONE_REFRESH\"}"
+expect_status 200
+request POST /auth/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
+expect_error 401 invalid_grant
+PASSWORD=$NEW_PASSWORD
+ok "204: the old password stops working, this session continues"
+
+STEP="8 delete account"
+login_as smoke-phone
+PHONE_ACCESS=$(field access_token)
+request DELETE /me "{\"password\":\"$PASSWORD\"}" -H "Authorization: Bearer $PHONE_ACCESS"
+expect_status 204
+request POST /auth/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
+expect_error 401 invalid_grant
+ok "204: the account it created is gone (the smoke test cleans up after itself)"
+
+STEP="9 jwks"
 request GET /.well-known/jwks.json ""
 expect_status 200
 node -e '
