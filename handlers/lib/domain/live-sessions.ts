@@ -1,8 +1,7 @@
 import type { Subject } from "./access-token.js";
-import { toEpochSeconds } from "./clock.js";
 import type { Deps } from "./deps.js";
 import { InvalidTokenError, NotFoundError } from "./errors.js";
-import { isCurrentFor } from "./sessions.js";
+import { isCurrentFor, isLive } from "./sessions.js";
 import type { SessionRecord, UserRecord } from "./store.js";
 
 type LiveDeps = Pick<Deps, "store" | "clock">;
@@ -19,8 +18,8 @@ export interface SessionView {
 
 const ENDED = "this session has ended; sign in again";
 
-const isLive = (session: SessionRecord, user: UserRecord | undefined, now: number): boolean =>
-  !session.revoked && session.expiresAt > toEpochSeconds(now) && isCurrentFor(session, user);
+/** Live, and still current for its user as the user item stands now. */
+const isLiveFor = (session: SessionRecord, user: UserRecord | undefined, now: number): boolean => isLive(session, now) && isCurrentFor(session, user);
 
 /**
  * What a strict route adds to the authorizer's stateless check: the session the access
@@ -30,7 +29,7 @@ const isLive = (session: SessionRecord, user: UserRecord | undefined, now: numbe
  */
 export async function requireLiveSession(subject: Subject, deps: LiveDeps): Promise<{ session: SessionRecord; user: UserRecord }> {
   const { session, user } = await deps.store.getSessionWithOwner(subject.sid, subject.tenant, subject.email);
-  if (!session || session.userId !== subject.userId || !user || !isLive(session, user, deps.clock())) throw new InvalidTokenError(ENDED);
+  if (!session || session.userId !== subject.userId || !user || !isLiveFor(session, user, deps.clock())) throw new InvalidTokenError(ENDED);
   return { session, user };
 }
 
@@ -38,7 +37,7 @@ export async function requireLiveSession(subject: Subject, deps: LiveDeps): Prom
 export async function listLiveSessions(subject: Subject, deps: LiveDeps): Promise<SessionView[]> {
   const { user } = await requireLiveSession(subject, deps);
   const now = deps.clock();
-  const sessions = (await deps.store.listSessions(subject.userId)).filter((session) => isLive(session, user, now));
+  const sessions = (await deps.store.listSessions(subject.userId)).filter((session) => isLiveFor(session, user, now));
   return sessions
     .map((session) => ({
       sid: session.sid,

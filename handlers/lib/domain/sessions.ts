@@ -149,7 +149,8 @@ export async function endSessions(
 export const isCurrentFor = (session: SessionRecord, user: UserRecord | undefined): boolean =>
   user !== undefined && user.userId === session.userId && user.sessionVersion === session.sessionVersion;
 
-const isLive = (session: SessionRecord, now: number): boolean => !session.revoked && session.expiresAt > toEpochSeconds(now);
+/** Not signed out and not past its lifetime (checked in code: DynamoDB TTL deletion lags). */
+export const isLive = (session: SessionRecord, now: number): boolean => !session.revoked && session.expiresAt > toEpochSeconds(now);
 
 /** A rotation by an instance whose clock runs ahead counts as just now. */
 const withinGrace = (session: SessionRecord, now: number, graceSeconds: number): boolean =>
