@@ -60,6 +60,8 @@ describe("configuration", () => {
     const keys = loadVerificationKeys({ JWT_PUBLIC_KEYS: `${spkiOf(a.publicKey)},${spkiOf(b.publicKey)}` });
     expect(keys.map((k) => k.kid)).to.deep.equal([a.verification.kid, b.verification.kid]);
     expect(failure(() => loadVerificationKeys({})).variable).to.equal("JWT_PUBLIC_KEYS");
+    // Only separators: no key at all would make the authorizer refuse every token in silence.
+    expect(failure(() => loadVerificationKeys({ JWT_PUBLIC_KEYS: " , " })).message).to.equal("configuration: JWT_PUBLIC_KEYS must list at least one value");
     expect(failure(() => loadVerificationKeys({ JWT_PUBLIC_KEYS: `${spkiOf(a.publicKey)},bm90IGEga2V5` })).message).to.match(/entry 2/);
   });
 

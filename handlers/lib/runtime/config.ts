@@ -2,11 +2,10 @@ import type { Config, Limits } from "../domain/config.js";
 import type { MailSettings } from "../domain/mailer.js";
 import { ConfigError } from "../domain/errors.js";
 
-/**
- * Reads the configuration once per cold start from environment variables.
- * Every variable is validated up front so a bad deployment fails at start with the
- * variable's name, not at the first request that happens to need it.
- */
+// Configuration is read once per cold start from environment variables. Every variable is
+// validated up front so a bad deployment fails at start with the variable's name, not at the
+// first request that happens to need it.
+
 /** Tenant names are part of item keys (`USER#<tenant>#<email>`), so `#` and spaces are out. */
 const TENANT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
@@ -44,10 +43,7 @@ export function loadConfig(env: Env): Config {
  * gateway) and the refresh cookie's origin check both read it.
  */
 export function allowedOrigins(env: Env): string[] {
-  const origins = (optional(env, "CORS_ALLOWED_ORIGINS") ?? "")
-    .split(",")
-    .map((item) => item.trim())
-    .filter(Boolean);
+  const origins = entries(optional(env, "CORS_ALLOWED_ORIGINS") ?? "");
   const bad = origins.find((origin) => origin !== "*" && !isOrigin(origin));
   if (bad !== undefined) {
     throw new ConfigError("CORS_ALLOWED_ORIGINS", `entry "${bad}" must be an origin like https://app.example.com (lower-case scheme, host and port, no path) or *`);
@@ -91,12 +87,16 @@ export function optional(env: Env, name: string): string | undefined {
   return env[name]?.trim() || undefined;
 }
 
-/** A comma-separated list with at least one non-empty entry. */
-export function list(env: Env, name: string): string[] {
-  const items = required(env, name)
+/** The non-empty entries of a comma-separated value, trimmed. */
+const entries = (raw: string): string[] =>
+  raw
     .split(",")
     .map((item) => item.trim())
     .filter(Boolean);
+
+/** A comma-separated list with at least one non-empty entry. */
+export function list(env: Env, name: string): string[] {
+  const items = entries(required(env, name));
   if (items.length === 0) throw new ConfigError(name, "must list at least one value");
   return items;
 }
