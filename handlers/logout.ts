@@ -1,6 +1,6 @@
 /** POST /auth/logout (bearer): ends this session, the user's other sessions, or all of them (`{scope?}`). */
 import { endSessions, readSignOutScope } from "./lib/domain/sessions.js";
-import { authorizedSubject } from "./lib/http/authorizer-context.js";
+import { subjectOf } from "./lib/http/authorizer-context.js";
 import { httpHandler } from "./lib/http/error-response.js";
 import { noContent } from "./lib/http/event.js";
 import { jsonBody } from "./lib/http/json-body.js";
@@ -12,9 +12,8 @@ const logger = createLogger("logout", process.env.LOG_LEVEL);
 const store = storeFromEnv(process.env);
 
 export const handler = httpHandler(logger, async (event) => {
-  const { sub, tenant, email, sid } = authorizedSubject(event);
   const scope = readSignOutScope(event.body ? jsonBody(event) : {});
-  await endSessions({ userId: sub, tenant, email, sid }, scope, { store });
+  await endSessions(subjectOf(event), scope, { store });
   // Signing out the others keeps this session, and so its refresh cookie.
   return scope === "others" ? noContent() : clearedSession();
 });

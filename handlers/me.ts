@@ -1,6 +1,6 @@
 /** GET /me (bearer): the signed-in account's profile. */
 import { profile } from "./lib/domain/accounts.js";
-import { authorizedSubject } from "./lib/http/authorizer-context.js";
+import { subjectOf } from "./lib/http/authorizer-context.js";
 import { httpHandler } from "./lib/http/error-response.js";
 import { json } from "./lib/http/event.js";
 import { createLogger } from "./lib/runtime/logger.js";
@@ -10,6 +10,5 @@ const logger = createLogger("me", process.env.LOG_LEVEL);
 const store = storeFromEnv(process.env);
 
 export const handler = httpHandler(logger, async (event) => {
-  const { tenant, email, sub } = authorizedSubject(event);
-  return json(200, await profile({ tenant, email, userId: sub }, { store }));
+  return json(200, await profile(subjectOf(event), { store }));
 });

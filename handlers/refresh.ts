@@ -18,24 +18,23 @@ import { countersFromEnv, storeFromEnv } from "./lib/runtime/store-from-env.js";
 
 const config = loadConfig(process.env);
 const logger = createLogger("refresh", process.env.LOG_LEVEL);
-const store = storeFromEnv(process.env);
 const signer = signerFromEnv(process.env);
-const refreshKey = macKeyFromEnv(process.env);
 const origins = allowedOrigins(process.env);
-const limits = { counters: countersFromEnv(process.env), limits: loadLimits(process.env), clock: systemClock, logger };
+const deps = {
+  config,
+  logger,
+  store: storeFromEnv(process.env),
+  counters: countersFromEnv(process.env),
+  limits: loadLimits(process.env),
+  refreshKey: macKeyFromEnv(process.env),
+  clock: systemClock,
+};
 
 export const handler = httpHandler(logger, async (event) => {
   const presented = presentedToken(event);
   // Failed refreshes count against the address like failed logins; successful ones do not.
-  const tokens = await limitFailures(sourceAddress(event), limits, async () =>
-    refreshSession(presented, {
-      store,
-      signer: await signer(),
-      refreshKey,
-      config,
-      clock: systemClock,
-      logger,
-    }, clientOf(event)),
+  const tokens = await limitFailures(sourceAddress(event), deps, async () =>
+    refreshSession(presented, { ...deps, signer: await signer() }, clientOf(event)),
   );
   return tokenResponse(tokens);
 });

@@ -1,4 +1,4 @@
-import { issueAccessToken } from "./access-token.js";
+import { issueAccessToken, type Subject } from "./access-token.js";
 import { toEpochSeconds } from "./clock.js";
 import type { Deps } from "./deps.js";
 import { InvalidGrantError, InvalidRequestError } from "./errors.js";
@@ -135,7 +135,7 @@ export function readSignOutScope(body: Record<string, unknown>): SignOutScope {
  * session in the instant between the two writes is refused; the session itself lives on.
  */
 export async function endSessions(
-  subject: { userId: string; tenant: string; email: string; sid: string },
+  subject: Subject,
   scope: SignOutScope,
   deps: Pick<Deps, "store">,
 ): Promise<void> {
