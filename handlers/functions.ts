@@ -32,7 +32,7 @@ export interface FunctionSpec {
   publicKeys: boolean;
   /**
    * SES actions (`ses:SendEmail`) on the environment's identity and configuration set only;
-   * a function with any also gets EMAIL_FROM, SES_CONFIGURATION_SET and APP_URL. None sends yet.
+   * a function with any also gets EMAIL_FROM, SES_CONFIGURATION_SET and APP_URL.
    */
   mailActions: readonly string[];
 }
@@ -54,11 +54,13 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
 const { user, session, login, source, sessionOwner, emailToken } = KEY_PREFIX;
 
 export const functions: readonly FunctionSpec[] = [
+  // Register writes the user and its verification token; deletes both again if that mail fails.
   spec("register", {
     argon2: true,
-    tableActions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
-    tableKeys: [user, source],
+    tableActions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    tableKeys: [user, source, emailToken],
     abuseLimits: true,
+    mailActions: ["ses:SendEmail"],
   }),
   spec("login", {
     argon2: true,
@@ -95,6 +97,28 @@ export const functions: readonly FunctionSpec[] = [
     tableKeys: [session, user, login, source, sessionOwner, emailToken],
     abuseLimits: true,
     refreshKeyActions: ["kms:GenerateMac"],
+  }),
+  // Consumes the token (conditional delete), then marks the user verified.
+  spec("verify-email", { tableActions: ["dynamodb:DeleteItem", "dynamodb:UpdateItem"], tableKeys: [emailToken, user] }),
+  // Counts the request (address and recipient), reads the user, replaces its pending token, mails the link.
+  spec("resend-verification", {
+    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    tableKeys: [user, source, emailToken],
+    abuseLimits: true,
+    mailActions: ["ses:SendEmail"],
+  }),
+  spec("forgot-password", {
+    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    tableKeys: [user, source, emailToken],
+    abuseLimits: true,
+    mailActions: ["ses:SendEmail"],
+  }),
+  // Consumes the token (or puts it back), replaces the hash, clears the lock and the pending verification link.
+  spec("reset-password", {
+    argon2: true,
+    tableActions: ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    tableKeys: [emailToken, user, login],
+    mailActions: ["ses:SendEmail"],
   }),
   spec("end-session", { tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], tableKeys: [session, user] }),
   spec(AUTHORIZER, { publicKeys: true }),

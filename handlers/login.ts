@@ -1,5 +1,6 @@
 /** POST /auth/login: checks a password, within the brute-force limits, and opens a session. */
 import { readCredentials } from "./lib/domain/credentials.js";
+import { requireVerifiedEmail } from "./lib/domain/email-verification.js";
 import { attemptLogin } from "./lib/domain/login-attempt.js";
 import { startSession } from "./lib/domain/sessions.js";
 import { httpHandler } from "./lib/http/error-response.js";
@@ -18,5 +19,6 @@ const deps = passwordCheckDeps(process.env, logger);
 
 export const handler = httpHandler(logger, async (event) => {
   const user = await attemptLogin(readCredentials(jsonBody(event), config), sourceAddress(event), deps);
+  requireVerifiedEmail(user, config);
   return tokenResponse(await startSession(user, { ...deps, config, signer: await signer() }, clientOf(event)));
 });

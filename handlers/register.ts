@@ -1,32 +1,26 @@
-/** POST /auth/register: creates an account, within the per-address sign-up limit. */
+/**
+ * POST /auth/register: creates an account, within the per-address sign-up limit, and mails its
+ * verification link. Where verification is required, 202 alike for new and taken emails.
+ */
 import { argon2idHasher } from "./lib/adapters/argon2-hasher.js";
-import { register, toProfile } from "./lib/domain/accounts.js";
-import { systemClock } from "./lib/domain/clock.js";
+import { toProfile } from "./lib/domain/accounts.js";
 import { readNewCredentials } from "./lib/domain/new-password.js";
-import { admitSignup } from "./lib/domain/source-limits.js";
+import { signUp } from "./lib/domain/sign-up.js";
 import { httpHandler } from "./lib/http/error-response.js";
 import { json } from "./lib/http/event.js";
 import { jsonBody } from "./lib/http/json-body.js";
 import { sourceAddress } from "./lib/http/source-address.js";
-import { loadConfig, loadLimits } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
-import { countersFromEnv, storeFromEnv } from "./lib/runtime/store-from-env.js";
+import { mailFlowDeps } from "./lib/runtime/mail-flow-deps.js";
 
-const config = loadConfig(process.env);
 const logger = createLogger("register", process.env.LOG_LEVEL);
-const deps = {
-  logger,
-  store: storeFromEnv(process.env),
-  counters: countersFromEnv(process.env),
-  limits: loadLimits(process.env),
-  hasher: argon2idHasher(),
-  clock: systemClock,
-};
+const deps = { ...mailFlowDeps(process.env, logger), hasher: argon2idHasher() };
 
 export const handler = httpHandler(logger, async (event) => {
-  const credentials = readNewCredentials(jsonBody(event), config);
-  // Counted before the argon2id work it would cost (OWASP ASVS 2.2.1).
-  await admitSignup(sourceAddress(event), deps);
-  const { user_id, email } = toProfile(await register(credentials, deps));
+  const credentials = readNewCredentials(jsonBody(event), deps.config);
+  const user = await signUp(credentials, sourceAddress(event), deps);
+  // Where verification is required, nothing here may differ between a new and a taken email.
+  if (deps.config.requireEmailVerification) return json(202, { email: credentials.email });
+  const { user_id, email } = toProfile(user!);
   return json(201, { user_id, email });
 });

@@ -2,7 +2,21 @@
  * THE route table. The stack builds API Gateway routes from it and the local runtime
  * serves from it, so the deployed and the local API cannot drift.
  */
-export type HandlerName = "register" | "login" | "refresh" | "logout" | "me" | "jwks" | "sessions" | "end-session" | "change-password" | "delete-account";
+export type HandlerName =
+  | "register"
+  | "login"
+  | "refresh"
+  | "logout"
+  | "me"
+  | "jwks"
+  | "sessions"
+  | "end-session"
+  | "change-password"
+  | "delete-account"
+  | "verify-email"
+  | "resend-verification"
+  | "forgot-password"
+  | "reset-password";
 
 export interface Route {
   method: "GET" | "POST" | "DELETE";
@@ -33,6 +47,10 @@ export const routes: readonly Route[] = [
   { method: "DELETE", path: "/auth/sessions/{sid}", handler: "end-session", auth: "strict" },
   { method: "POST", path: "/auth/password", handler: "change-password", auth: "strict", throttle: "credentials" },
   { method: "DELETE", path: "/me", handler: "delete-account", auth: "strict", throttle: "credentials" },
+  { method: "POST", path: "/auth/verify-email", handler: "verify-email", auth: "none", throttle: "credentials" },
+  { method: "POST", path: "/auth/verify-email/resend", handler: "resend-verification", auth: "none", throttle: "credentials" },
+  { method: "POST", path: "/auth/password/forgot", handler: "forgot-password", auth: "none", throttle: "credentials" },
+  { method: "POST", path: "/auth/password/reset", handler: "reset-password", auth: "none", throttle: "credentials" },
 ];
 
 /**

@@ -68,6 +68,7 @@ export class AuthStack extends TerraformStack {
       PASSWORD_MIN_LENGTH: vars.passwordMinLength.stringValue,
       EMAIL_VERIFICATION_TTL_SECONDS: vars.emailVerificationTtlSeconds.stringValue,
       PASSWORD_RESET_TTL_SECONDS: vars.passwordResetTtlSeconds.stringValue,
+      REQUIRE_EMAIL_VERIFICATION: Fn.conditional(vars.requireEmailVerification.booleanValue, "true", "false") as string,
       // The same list as CORS: refresh accepts its cookie only from these origins.
       CORS_ALLOWED_ORIGINS: Fn.join(",", vars.corsAllowedOrigins.listValue),
     };
@@ -78,6 +79,7 @@ export class AuthStack extends TerraformStack {
       SOURCE_WINDOW_SECONDS: vars.sourceWindowSeconds.stringValue,
       SOURCE_FAILED_LOGINS_PER_WINDOW: vars.sourceFailedLoginsPerWindow.stringValue,
       SOURCE_SIGNUPS_PER_WINDOW: vars.sourceSignupsPerWindow.stringValue,
+      ACCOUNT_EMAILS_PER_WINDOW: vars.accountEmailsPerWindow.stringValue,
     };
     const mail = {
       EMAIL_FROM: vars.emailFrom.stringValue,

@@ -64,6 +64,12 @@ export function defineVariables(scope: Construct) {
       1800,
       range("password_reset_ttl_seconds", 300, 86_400),
     ),
+    requireEmailVerification: variable(
+      "require_email_verification",
+      "bool",
+      "Sign-in needs a verified email (403 email_not_verified before), and register answers 202 alike for new and taken emails, mailing the owner of a taken one instead of answering 409.",
+      true,
+    ),
     passwordMinLength: variable("password_min_length", "number", "Minimum password length on register (8..128).", 12, range("password_min_length", 8, 128)),
     authorizerCacheTtlSeconds: variable(
       "authorizer_cache_ttl_seconds",
@@ -184,9 +190,16 @@ export function defineVariables(scope: Construct) {
     sourceSignupsPerWindow: variable(
       "source_signups_per_window",
       "number",
-      "Registrations one source address may make per window (1..1000000).",
+      "Registrations one source address may make per window; password-reset and verification-resend requests are counted apart under the same limit (1..1000000).",
       20,
       range("source_signups_per_window", 1, 1_000_000),
+    ),
+    accountEmailsPerWindow: variable(
+      "account_emails_per_window",
+      "number",
+      "Emails one account (tenant + email, known or not) may be sent per window on unauthenticated requests: register, verification resend, forgot password (1..100).",
+      3,
+      range("account_emails_per_window", 1, 100),
     ),
     previousPublicKeys: variable(
       "previous_public_keys",

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { HttpEvent, HttpResult } from "../handlers/lib/http/event.js";
 import { bundles, removeBundles } from "./helpers/bundles.js";
 import { localTable } from "./helpers/dynalite.js";
+import { localSes, type LocalSes } from "./helpers/local-ses.js";
 
 type Handler = (event: HttpEvent) => Promise<HttpResult>;
 
@@ -36,6 +37,7 @@ describe("brute-force limits through the login, register and refresh bundles", f
   this.timeout(120_000);
   let table: Awaited<ReturnType<typeof localTable>>;
   let keyDir: string;
+  let ses: LocalSes;
   const handlers = {} as Record<"login" | "register" | "refresh", Handler>;
   const logs: string[] = [];
   const saved = { ...process.env };
@@ -43,7 +45,13 @@ describe("brute-force limits through the login, register and refresh bundles", f
   before(async () => {
     table = await localTable();
     keyDir = mkdtempSync(join(tmpdir(), "auth-limits-key-"));
+    ses = await localSes();
     Object.assign(process.env, {
+      // Register mails a verification link: to the local SES, and verification stays optional so login follows at once.
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      EMAIL_FROM: "no-reply@auth.test",
+      APP_URL: "https://app.auth.test",
+      REQUIRE_EMAIL_VERIFICATION: "false",
       TABLE_NAME: table.tableName,
       AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
       AWS_REGION: "us-east-1",
@@ -69,6 +77,7 @@ describe("brute-force limits through the login, register and refresh bundles", f
     removeBundles();
     rmSync(keyDir, { recursive: true, force: true });
     await table?.close();
+    await ses?.close();
   });
 
   let n = 0;

@@ -11,7 +11,7 @@ import { p256 } from "./helpers/keys.js";
 const config = testConfig();
 const key = p256();
 const now = Date.UTC(2026, 5, 1, 12);
-const subject = { userId: "u-1", email: "a@example.com", tenant: "acme", sid: "s-1" };
+const subject = { userId: "u-1", email: "a@example.com", tenant: "acme", sid: "s-1", emailVerified: true };
 const options = (overrides: Partial<VerifyOptions> = {}): VerifyOptions => ({
   keys: [key.verification],
   issuer: config.issuer,

@@ -35,7 +35,7 @@ describe("authorizer bundle", function () {
   const token = async (signer = key.signer, overrides: { tenant?: string; now?: number } = {}) =>
     (
       await issueAccessToken(
-        { userId: "u-1", email: "a@example.com", tenant: overrides.tenant ?? "acme", sid: "s-1" },
+        { userId: "u-1", email: "a@example.com", tenant: overrides.tenant ?? "acme", sid: "s-1", emailVerified: true },
         { signer, config, now: overrides.now ?? Date.now() },
       )
     ).token;
@@ -43,7 +43,7 @@ describe("authorizer bundle", function () {
 
   it("allows a valid token and passes sub, email, sid and tenant on", async () => {
     const result = await handler(event({ authorization: `Bearer ${await token()}` }));
-    expect(result).to.deep.equal({ isAuthorized: true, context: { sub: "u-1", email: "a@example.com", sid: "s-1", tenant: "acme" } });
+    expect(result).to.deep.equal({ isAuthorized: true, context: { sub: "u-1", email: "a@example.com", email_verified: true, sid: "s-1", tenant: "acme" } });
   });
 
   it("treats the header name and the Bearer scheme case-insensitively", async () => {

@@ -30,6 +30,7 @@ describe("configuration", () => {
       clockToleranceSeconds: 60,
       emailVerificationTtlSeconds: 86_400,
       passwordResetTtlSeconds: 1800,
+      requireEmailVerification: true,
     });
     expect(loadConfig({ ...base, DEFAULT_TENANT: "acme", ACCESS_TOKEN_TTL_SECONDS: "300" })).to.include({ defaultTenant: "acme", accessTokenTtlSeconds: 300 });
   });
@@ -45,6 +46,8 @@ describe("configuration", () => {
     ["CLOCK_TOLERANCE_SECONDS", { ...base, CLOCK_TOLERANCE_SECONDS: "300" }, /from 0 to 60/],
     ["EMAIL_VERIFICATION_TTL_SECONDS", { ...base, EMAIL_VERIFICATION_TTL_SECONDS: "604801" }, /from 300 to 604800/],
     ["PASSWORD_RESET_TTL_SECONDS", { ...base, PASSWORD_RESET_TTL_SECONDS: "30m" }, /from 300 to 86400, got "30m"/],
+    ["REQUIRE_EMAIL_VERIFICATION", { ...base, REQUIRE_EMAIL_VERIFICATION: "yes" }, /must be true or false, got "yes"/],
+    ["REQUIRE_EMAIL_VERIFICATION", { ...base, REQUIRE_EMAIL_VERIFICATION: "FALSE" }, /must be true or false/],
   ];
   for (const [variable, env, message] of cases) {
     it(`names ${variable} when it is missing or bad (${JSON.stringify(env).slice(0, 60)})`, () => {
@@ -78,6 +81,8 @@ describe("configuration", () => {
         sourceWindowSeconds: 300,
         sourceFailedLoginsPerWindow: 100,
         sourceSignupsPerWindow: 20,
+        accountEmailsPerWindow: 3,
+        emailRequestMinMs: 1000,
       });
       expect(loadLimits({ LOCKOUT_BASE_SECONDS: "900", LOCKOUT_MAX_SECONDS: "900" })).to.include({ lockoutBaseSeconds: 900, lockoutMaxSeconds: 900 });
     });
@@ -92,6 +97,8 @@ describe("configuration", () => {
       ["SOURCE_WINDOW_SECONDS", { SOURCE_WINDOW_SECONDS: "5" }, /from 10 to 86400/],
       ["SOURCE_FAILED_LOGINS_PER_WINDOW", { SOURCE_FAILED_LOGINS_PER_WINDOW: "0" }, /from 1 to 1000000/],
       ["SOURCE_SIGNUPS_PER_WINDOW", { SOURCE_SIGNUPS_PER_WINDOW: "many" }, /got "many"/],
+      ["ACCOUNT_EMAILS_PER_WINDOW", { ACCOUNT_EMAILS_PER_WINDOW: "101" }, /from 1 to 100/],
+      ["EMAIL_REQUEST_MIN_MS", { EMAIL_REQUEST_MIN_MS: "10001" }, /from 0 to 10000/],
     ];
     for (const [variable, env, message] of limitCases) {
       it(`names ${variable} when it is bad (${JSON.stringify(env)})`, () => {

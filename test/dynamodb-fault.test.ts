@@ -11,6 +11,8 @@ import { sidOf } from "./helpers/refresh-tokens.js";
 import { durableState, NO_REFRESH_GRACE, startInProcessRuntime, type InProcessRuntime, type Item, type Reply } from "./helpers/in-process-runtime.js";
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/** Well-formed email tokens (they pass the shape check, so only the table can refuse them). */
+const EMAIL_TOKEN = { verify: `ev1.00000000-0000-4000-8000-000000000000.${"A".repeat(43)}`, reset: `pr1.00000000-0000-4000-8000-000000000000.${"A".repeat(43)}` };
 const needsTable = (handler: HandlerName) => functions.find((fn) => fn.name === handler)!.tableActions.length > 0;
 /** The SDK retries (maxAttempts 3, backoff under a second): a refused connection must not hang a request. */
 const OUTAGE_ANSWER_MS = 5_000;
@@ -48,6 +50,10 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
       "end-session": () => rt.call("DELETE", `/auth/sessions/${sidOf(tokens.refresh)}`, undefined, bearer(tokens.access)),
       "change-password": () => rt.call("POST", "/auth/password", { current_password: alice.password, new_password: `${alice.password} renewed` }, bearer(tokens.access)),
       "delete-account": () => rt.call("DELETE", "/me", { password: alice.password }, bearer(tokens.access)),
+      "verify-email": () => rt.call("POST", "/auth/verify-email", { token: EMAIL_TOKEN.verify }),
+      "resend-verification": () => rt.call("POST", "/auth/verify-email/resend", { email: alice.email }),
+      "forgot-password": () => rt.call("POST", "/auth/password/forgot", { email: alice.email }),
+      "reset-password": () => rt.call("POST", "/auth/password/reset", { token: EMAIL_TOKEN.reset, new_password: `${alice.password} reset` }),
     };
     duringOutage = await Promise.all(
       routes.map(async ({ handler }) => {
@@ -62,7 +68,21 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
 
   it("while it is down, every route that needs the table answers 503 temporarily_unavailable with Retry-After, promptly", () => {
     const tableRoutes = duringOutage.filter(({ handler }) => needsTable(handler));
-    expect(tableRoutes.map(({ handler }) => handler)).to.include.members(["register", "login", "refresh", "me", "logout", "sessions", "end-session", "change-password", "delete-account"]);
+    expect(tableRoutes.map(({ handler }) => handler)).to.include.members([
+      "register",
+      "login",
+      "refresh",
+      "me",
+      "logout",
+      "sessions",
+      "end-session",
+      "change-password",
+      "delete-account",
+      "verify-email",
+      "resend-verification",
+      "forgot-password",
+      "reset-password",
+    ]);
     for (const { handler, reply, ms } of tableRoutes) {
       expect(reply.status, `${handler}: ${reply.text}`).to.equal(503);
       expect(reply.headers["retry-after"], `${handler} says when to retry`).to.match(/^[1-9]\d*$/);

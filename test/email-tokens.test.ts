@@ -33,7 +33,7 @@ describe("single-use email tokens (on dynalite)", () => {
   after(() => table.close());
 
   const subject = (tenant = "default"): EmailTokenSubject => ({ userId: randomUUID(), tenant, email: `${randomUUID()}@example.com` });
-  const consume = (purpose: EmailTokenPurpose, token: string, tenant?: string) => consumeEmailToken(purpose, token, deps, tenant);
+  const consume = (purpose: EmailTokenPurpose, token: string, tenant?: string) => consumeEmailToken(purpose, token, deps, { tenant });
   const stored = (userId: string, purpose: EmailTokenPurpose) => getItem(table.client, table.tableName, keys.emailToken(userId, purpose));
 
   /** The refusal every bad token gets: one class, one description. */

@@ -88,7 +88,7 @@ describe("fuzz: random requests at every route (fast-check, real bundles in proc
     for (const signer of [other, sameKid]) {
       for (const account of accounts) {
         const claims = JSON.parse(Buffer.from(account.access.split(".")[1], "base64url").toString());
-        const subject = { userId: claims.sub, email: claims.email, tenant: claims.aud, sid: claims.sid };
+        const subject = { userId: claims.sub, email: claims.email, tenant: claims.aud, sid: claims.sid, emailVerified: claims.email_verified };
         forgedAccessTokens.push((await issueAccessToken(subject, { signer, config, now: Date.now() })).token);
       }
     }

@@ -18,6 +18,7 @@ import { removeBundles } from "./helpers/bundles.js";
 import { httpEvent, loadBundledHandlers, setEnv, type BundledHandlers } from "./helpers/bundled-handlers.js";
 import { manualClock } from "./helpers/config.js";
 import { localTable } from "./helpers/dynalite.js";
+import { localSes, type LocalSes } from "./helpers/local-ses.js";
 import { p256 } from "./helpers/keys.js";
 import { parseSetCookie, REFRESH_COOKIE_ATTRIBUTES, refreshCookie } from "./helpers/set-cookie.js";
 
@@ -29,6 +30,7 @@ describe("handler wiring (real bundles on dynalite)", function () {
   const signing = p256();
   const retired = p256();
   let table: Awaited<ReturnType<typeof localTable>>;
+  let ses: LocalSes;
   let handlers: BundledHandlers;
   let restoreEnv: () => void;
   let keyDir: string;
@@ -40,8 +42,14 @@ describe("handler wiring (real bundles on dynalite)", function () {
     keyDir = mkdtempSync(join(tmpdir(), "auth-wiring-"));
     const keyFile = join(keyDir, "signing-key.pem");
     writeFileSync(keyFile, signing.privateKey.export({ format: "pem", type: "pkcs8" }), { mode: 0o600 });
+    ses = await localSes();
     restoreEnv = setEnv({
       AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+      // Register mails a verification link: to the local SES; verification optional, so login follows at once.
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      EMAIL_FROM: "no-reply@auth.wiring.test",
+      APP_URL: "https://app.wiring.test",
+      REQUIRE_EMAIL_VERIFICATION: "false",
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
@@ -62,6 +70,7 @@ describe("handler wiring (real bundles on dynalite)", function () {
     handlers?.close();
     restoreEnv?.();
     await table?.close();
+    await ses?.close();
     if (keyDir) rmSync(keyDir, { recursive: true, force: true });
     removeBundles();
   });

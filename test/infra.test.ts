@@ -19,40 +19,71 @@ import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
 import { EXPECTED_ROUTES } from "./helpers/expected-routes.js";
-import { dataRef, ref, removeSynth, synthAll, wrapStack, type SynthStack } from "./helpers/synth.js";
+import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
 import { evaluateCondition } from "./helpers/terraform-expression.js";
 
 /**
  * The exact IAM actions each function may perform, written out here rather than derived
  * from handlers/functions.ts, so that widening a function's permissions fails this test.
  */
-const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: string[]; refreshKey: string[] }> = {
-  register: { table: ["dynamodb:PutItem", "dynamodb:UpdateItem"], keys: ["USER#*", "SOURCE#*"], key: [], refreshKey: [] },
+const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: string[]; refreshKey: string[]; mail: string[] }> = {
+  register: {
+    table: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    keys: ["USER#*", "SOURCE#*", "EMAILTOKEN#*"],
+    key: [],
+    refreshKey: [],
+    mail: ["ses:SendEmail"],
+  },
   login: {
     table: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
     keys: ["USER#*", "SESSION#*", "LOGIN#*", "SOURCE#*"],
     key: ["kms:Sign"],
     refreshKey: ["kms:GenerateMac"],
+    mail: [],
   },
-  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*", "SOURCE#*"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"] },
-  logout: { table: ["dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [] },
-  me: { table: ["dynamodb:GetItem"], keys: ["USER#*"], key: [], refreshKey: [] },
-  jwks: { table: [], keys: [], key: [], refreshKey: [] },
-  sessions: { table: ["dynamodb:BatchGetItem", "dynamodb:Query"], keys: ["SESSION#*", "USER#*", "SESSIONS#*"], key: [], refreshKey: [] },
+  refresh: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*", "SOURCE#*"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"], mail: [] },
+  logout: { table: ["dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [], mail: [] },
+  me: { table: ["dynamodb:GetItem"], keys: ["USER#*"], key: [], refreshKey: [], mail: [] },
+  jwks: { table: [], keys: [], key: [], refreshKey: [], mail: [] },
+  sessions: { table: ["dynamodb:BatchGetItem", "dynamodb:Query"], keys: ["SESSION#*", "USER#*", "SESSIONS#*"], key: [], refreshKey: [], mail: [] },
   "change-password": {
     table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
     keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*"],
     key: [],
     refreshKey: ["kms:GenerateMac"],
+    mail: [],
   },
   "delete-account": {
     table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],
     keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*", "SESSIONS#*", "EMAILTOKEN#*"],
     key: [],
     refreshKey: ["kms:GenerateMac"],
+    mail: [],
   },
-  "end-session": { table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [] },
-  authorizer: { table: [], keys: [], key: [], refreshKey: [] },
+  "verify-email": { table: ["dynamodb:DeleteItem", "dynamodb:UpdateItem"], keys: ["EMAILTOKEN#*", "USER#*"], key: [], refreshKey: [], mail: [] },
+  "resend-verification": {
+    table: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    keys: ["USER#*", "SOURCE#*", "EMAILTOKEN#*"],
+    key: [],
+    refreshKey: [],
+    mail: ["ses:SendEmail"],
+  },
+  "forgot-password": {
+    table: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    keys: ["USER#*", "SOURCE#*", "EMAILTOKEN#*"],
+    key: [],
+    refreshKey: [],
+    mail: ["ses:SendEmail"],
+  },
+  "reset-password": {
+    table: ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    keys: ["EMAILTOKEN#*", "USER#*", "LOGIN#*"],
+    key: [],
+    refreshKey: [],
+    mail: ["ses:SendEmail"],
+  },
+  "end-session": { table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [], mail: [] },
+  authorizer: { table: [], keys: [], key: [], refreshKey: [], mail: [] },
 };
 
 /** A whole-number range: its ends pass; one step outside either end, and a fraction, fail. */
@@ -107,6 +138,7 @@ const EXPECTED_VALIDATIONS: Record<
   source_window_seconds: { ...range(10, 86_400), env: "SOURCE_WINDOW_SECONDS", field: "sourceWindowSeconds", load: loadLimits },
   source_failed_logins_per_window: { ...range(1, 1_000_000), env: "SOURCE_FAILED_LOGINS_PER_WINDOW", field: "sourceFailedLoginsPerWindow", load: loadLimits },
   source_signups_per_window: { ...range(1, 1_000_000), env: "SOURCE_SIGNUPS_PER_WINDOW", field: "sourceSignupsPerWindow", load: loadLimits },
+  account_emails_per_window: { ...range(1, 100), env: "ACCOUNT_EMAILS_PER_WINDOW", field: "accountEmailsPerWindow", load: loadLimits },
   // Per-route throttling stays below the stage's own limits.
   credential_route_rate_limit: { accepts: [0.5, 1, 100], refuses: [0, -1, 100.5], context: { throttling_rate_limit: 100 } },
   credential_route_burst_limit: { accepts: [1, 200], refuses: [0, 201, 1.5], context: { throttling_burst_limit: 200 } },
@@ -130,7 +162,7 @@ const EXPECTED_VALIDATIONS: Record<
 const ADDRESS_IDENTITY = { identity: "ops@example.com", accepts: ["ops@example.com"], refuses: ["x.ops@example.com", "ops@sub.example.com", "other@example.com"] };
 
 /** The functions that enforce the brute-force limits, and the variable behind each setting (written out by hand). */
-const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register", "change-password", "delete-account"];
+const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register", "change-password", "delete-account", "resend-verification", "forgot-password"];
 const ABUSE_LIMIT_ENV = {
   LOCKOUT_MAX_FAILURES: "${var.lockout_max_failures}",
   LOCKOUT_BASE_SECONDS: "${var.lockout_base_seconds}",
@@ -138,6 +170,7 @@ const ABUSE_LIMIT_ENV = {
   SOURCE_WINDOW_SECONDS: "${var.source_window_seconds}",
   SOURCE_FAILED_LOGINS_PER_WINDOW: "${var.source_failed_logins_per_window}",
   SOURCE_SIGNUPS_PER_WINDOW: "${var.source_signups_per_window}",
+  ACCOUNT_EMAILS_PER_WINDOW: "${var.account_emails_per_window}",
 };
 
 /** Defaults and validation rules of the brute-force variables, written out so that loosening one fails. */
@@ -167,10 +200,24 @@ const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string
     default: 20,
     condition: "${var.source_signups_per_window >= 1 && var.source_signups_per_window <= 1000000 && floor(var.source_signups_per_window) == var.source_signups_per_window}",
   },
+  account_emails_per_window: {
+    default: 3,
+    condition: "${var.account_emails_per_window >= 1 && var.account_emails_per_window <= 100 && floor(var.account_emails_per_window) == var.account_emails_per_window}",
+  },
 };
 
 /** The routes API Gateway throttles below the stage limit (written out by hand, not read from routes.ts). */
-const CREDENTIAL_ROUTES = ["POST /auth/login", "POST /auth/refresh", "POST /auth/register", "POST /auth/password", "DELETE /me"];
+const CREDENTIAL_ROUTES = [
+  "POST /auth/login",
+  "POST /auth/refresh",
+  "POST /auth/register",
+  "POST /auth/password",
+  "DELETE /me",
+  "POST /auth/verify-email",
+  "POST /auth/verify-email/resend",
+  "POST /auth/password/forgot",
+  "POST /auth/password/reset",
+];
 
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
 
@@ -261,7 +308,18 @@ describe("infrastructure (synthesized Terraform)", function () {
             "region", "tenants", "default_tenant", "issuer", "access_token_ttl_seconds", "refresh_token_ttl_seconds",
             "password_min_length", "authorizer_cache_ttl_seconds", "cors_allowed_origins", "throttling_rate_limit",
             "throttling_burst_limit", "credential_route_rate_limit", "credential_route_burst_limit", "log_retention_days", "lambda_memory_mb", "password_hashing_memory_mb", "deletion_protection",
+            "require_email_verification", "account_emails_per_window",
           ]);
+        });
+
+        it("requires email verification by default, and every function reads the choice (the cold-start default agrees)", () => {
+          const declared = s().json.variable as Record<string, any>;
+          expect(declared.require_email_verification).to.include({ type: "bool", default: true });
+          expect(typeof readTfvars(env).require_email_verification).to.equal("boolean");
+          for (const spec of functions) {
+            expect(fn(spec.name).environment.variables.REQUIRE_EMAIL_VERIFICATION, spec.name).to.equal('${var.require_email_verification ? "true" : "false"}');
+          }
+          expect(loadConfig({ ISSUER: "https://auth.example.com", TENANTS: "a" }).requireEmailVerification).to.equal(true);
         });
       });
 
@@ -445,6 +503,20 @@ describe("infrastructure (synthesized Terraform)", function () {
               ...(expected.refreshKey.length
                 ? [{ sid: "RefreshTokenKey", effect: "Allow", actions: expected.refreshKey, resources: [ref("aws_kms_key", refreshKey().id, "arn")] }]
                 : []),
+              // On the environment's identity and configuration set only.
+              ...(expected.mail.length
+                ? [
+                    {
+                      sid: "SendEmail",
+                      effect: "Allow",
+                      actions: expected.mail,
+                      resources: [
+                        ref("aws_sesv2_email_identity", s().at("aws_sesv2_email_identity", "email/identity").id, "arn"),
+                        ref("aws_sesv2_configuration_set", s().at("aws_sesv2_configuration_set", "email/configuration-set").id, "arn"),
+                      ],
+                    },
+                  ]
+                : []),
             ];
             expect(doc.statement).to.deep.equal(statements);
             const attached = s().at("aws_iam_role_policy", `${name}/policy`);
@@ -549,12 +621,12 @@ describe("infrastructure (synthesized Terraform)", function () {
           }
         });
 
-        it("lets no function of the manifest send mail yet: no SES statement, no mail settings", () => {
+        it("gives EMAIL_FROM, SES_CONFIGURATION_SET and APP_URL to exactly the functions that mail", () => {
           for (const spec of functions) {
-            expect(spec.mailActions, spec.name).to.deep.equal([]);
             const vars = fn(spec.name).environment.variables;
-            for (const name of ["EMAIL_FROM", "SES_CONFIGURATION_SET", "APP_URL"]) expect(vars, spec.name).not.to.have.property(name);
-            expect(policyOf(spec.name).statement.map((st: any) => st.sid), spec.name).not.to.include("SendEmail");
+            const mail = { EMAIL_FROM: "${var.email_from}", SES_CONFIGURATION_SET: ref("aws_sesv2_configuration_set", configurationSet().id, "configuration_set_name"), APP_URL: "${var.app_url}" };
+            const given = Object.fromEntries(Object.keys(mail).filter((name) => name in vars).map((name) => [name, vars[name]]));
+            expect(given, spec.name).to.deep.equal(EXPECTED_ACTIONS[spec.name].mail.length ? mail : {});
           }
         });
       });
@@ -621,49 +693,9 @@ describe("infrastructure (synthesized Terraform)", function () {
     }
   });
 
-  describe("a function marked to send mail (a test-only variant of the manifest)", () => {
-    // No function sends yet: give register the capability it will need and synthesize that stack.
-    let sender: SynthStack;
-    before(async () => {
-      const { root } = await synthAll();
-      const app = new App({ outdir: join(root, "mail-test") });
-      const bundles = Object.fromEntries(functions.map((f) => [f.name, join(root, "bundles", f.name)])) as never;
-      const variant = functions.map((f) => (f.name === "register" ? { ...f, mailActions: ["ses:SendEmail"] } : f));
-      new AuthStack(app, "auth-dev", { environment: "dev", bundles, environmentsDir: join(ROOT, "environments"), functions: variant });
-      app.synth();
-      sender = wrapStack("auth-dev", join(root, "mail-test", "stacks", "auth-dev"));
-    });
-
-    it("gets ses:SendEmail on exactly the identity and the configuration set, beside its other statements", () => {
-      const identity = sender.at("aws_sesv2_email_identity", "email/identity");
-      const configurationSet = sender.at("aws_sesv2_configuration_set", "email/configuration-set");
-      const statements = sender.at("aws_iam_policy_document", "register/permissions", "data").statement;
-      expect(statements.map((st: any) => st.sid)).to.deep.equal(["Logs", "Table", "SendEmail"]);
-      expect(statements[2]).to.deep.equal({
-        sid: "SendEmail",
-        effect: "Allow",
-        actions: ["ses:SendEmail"],
-        resources: [ref("aws_sesv2_email_identity", identity.id, "arn"), ref("aws_sesv2_configuration_set", configurationSet.id, "arn")],
-      });
-      for (const spec of functions.filter((f) => f.name !== "register")) {
-        expect(sender.at("aws_iam_policy_document", `${spec.name}/permissions`, "data").statement.map((st: any) => st.sid), spec.name).not.to.include("SendEmail");
-      }
-    });
-
-    it("gets EMAIL_FROM, SES_CONFIGURATION_SET and APP_URL; the others get none", () => {
-      const configurationSet = sender.at("aws_sesv2_configuration_set", "email/configuration-set");
-      expect(sender.at("aws_lambda_function", "register/function").environment.variables).to.include({
-        EMAIL_FROM: "${var.email_from}",
-        SES_CONFIGURATION_SET: ref("aws_sesv2_configuration_set", configurationSet.id, "configuration_set_name"),
-        APP_URL: "${var.app_url}",
-      });
-      for (const spec of functions.filter((f) => f.name !== "register")) {
-        expect(sender.at("aws_lambda_function", `${spec.name}/function`).environment.variables, spec.name).not.to.have.property("EMAIL_FROM");
-      }
-    });
-
+  describe("email_from with an address identity", () => {
     it("an address identity admits only itself as email_from", () => {
-      const condition = sender.json.variable.email_from.validation[0].condition;
+      const condition = (stacks.dev.json.variable as any).email_from.validation[0].condition;
       for (const from of ADDRESS_IDENTITY.accepts) expect(evaluateCondition(condition, { email_identity: ADDRESS_IDENTITY.identity, email_from: from }), from).to.equal(true);
       for (const from of ADDRESS_IDENTITY.refuses) expect(evaluateCondition(condition, { email_identity: ADDRESS_IDENTITY.identity, email_from: from }), from).to.equal(false);
     });

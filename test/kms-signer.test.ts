@@ -46,7 +46,7 @@ describe("KMS signer", () => {
     expect(signer.kid).to.equal(key.verification.kid);
     const config = testConfig();
     const now = Date.now();
-    const { token } = await issueAccessToken({ userId: "u", email: "e@x.io", tenant: "default", sid: "s" }, { signer, config, now });
+    const { token } = await issueAccessToken({ userId: "u", email: "e@x.io", tenant: "default", sid: "s", emailVerified: false }, { signer, config, now });
     const claims = verifyAccessToken(token, { keys: [key.verification], issuer: config.issuer, audiences: config.tenants, clockToleranceSeconds: 0, maxLifetimeSeconds: config.accessTokenTtlSeconds, now });
     expect(claims.sub).to.equal("u");
     expect(Buffer.from(token.split(".")[2], "base64url")).to.have.length(64);

@@ -92,6 +92,7 @@ describe("password checks", function () {
         passwordHash: "",
         createdAt: new Date(0).toISOString(),
         sessionVersion: 0,
+        emailVerified: false,
       });
       // An item written by something else, with no password_hash at all: the store reads it as "".
       const { pk, sk } = keys.user("default", "no-hash@example.com");

@@ -13,6 +13,7 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   clockToleranceSeconds: 60,
   emailVerificationTtlSeconds: 86_400,
   passwordResetTtlSeconds: 1800,
+  requireEmailVerification: false,
   ...overrides,
 });
 
@@ -24,6 +25,8 @@ export const testLimits = (overrides: Partial<Limits> = {}): Limits => ({
   sourceWindowSeconds: 300,
   sourceFailedLoginsPerWindow: 100,
   sourceSignupsPerWindow: 20,
+  accountEmailsPerWindow: 3,
+  emailRequestMinMs: 1000,
   ...overrides,
 });
 

@@ -14,4 +14,8 @@ export const EXPECTED_ROUTES: Readonly<Record<string, { auth: "none" | "bearer" 
   "DELETE /auth/sessions/{sid}": { auth: "strict", handler: "end-session" },
   "POST /auth/password": { auth: "strict", handler: "change-password" },
   "DELETE /me": { auth: "strict", handler: "delete-account" },
+  "POST /auth/verify-email": { auth: "none", handler: "verify-email" },
+  "POST /auth/verify-email/resend": { auth: "none", handler: "resend-verification" },
+  "POST /auth/password/forgot": { auth: "none", handler: "forgot-password" },
+  "POST /auth/password/reset": { auth: "none", handler: "reset-password" },
 };

@@ -62,6 +62,13 @@ export interface InProcessRuntime {
  */
 export const NO_REFRESH_GRACE = { REFRESH_REUSE_GRACE_SECONDS: "0" } as const;
 
+/**
+ * What every test runtime starts with unless the test says otherwise: email verification
+ * off (the product's default is on), so flows that are not about it sign in right after
+ * register, and no minimum duration on mail requests (tests that measure it set one).
+ */
+export const TEST_RUNTIME_DEFAULTS = { REQUIRE_EMAIL_VERIFICATION: "false", EMAIL_REQUEST_MIN_MS: "0" } as const;
+
 /** Counter items (lockout, per-source windows) change on refused requests by design. */
 export const COUNTER_KEY_PREFIXES = ["LOGIN#", "SOURCE#"] as const;
 
@@ -91,7 +98,7 @@ export async function startInProcessRuntime(env: Record<string, string> = {}): P
   delete process.env.AWS_ENDPOINT_URL;
   delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
   delete process.env.AWS_ENDPOINT_URL_SESV2;
-  Object.assign(process.env, env);
+  Object.assign(process.env, TEST_RUNTIME_DEFAULTS, env);
 
   // A data folder rather than memory: only then can dynalite reopen with the same data.
   const dataDir = mkdtempSync(join(tmpdir(), "auth-in-process-"));

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { ROOT } from "../../bundle/bundler.js";
+import { TEST_RUNTIME_DEFAULTS } from "./in-process-runtime.js";
 
 export interface SpawnedRuntime {
   url: string;
@@ -16,7 +17,7 @@ export interface SpawnedRuntime {
 export async function spawnLocalRuntime(env: Record<string, string> = {}): Promise<SpawnedRuntime> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "local/start.ts", "--memory"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", ...env },
+    env: { ...process.env, PORT: "0", ...TEST_RUNTIME_DEFAULTS, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

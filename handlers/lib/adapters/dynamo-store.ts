@@ -11,11 +11,11 @@ import { keys, TABLE } from "./table-definition.js";
 export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
   const getItem = (key: { pk: string; sk: string }) => getItemFrom(db, tableName, key);
   /**
-   * An update of the user item that bumps its session version, only while the item belongs
-   * to `userId` (never creating one, nor touching a re-created account); the new version, or
-   * undefined when the account is gone.
+   * An update of the user item, only while the item belongs to `userId` (never creating one,
+   * nor touching a re-created account); the updated attributes, or undefined when the account
+   * is gone.
    */
-  const updateUser = async (tenant: string, email: string, userId: string, expression: string, values: Item): Promise<number | undefined> => {
+  const updateUser = async (tenant: string, email: string, userId: string, expression: string, values: Item): Promise<Item | undefined> => {
     try {
       const result = await call(() =>
         db.send(
@@ -24,16 +24,21 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
             Key: marshalKey(keys.user(tenant, email)),
             UpdateExpression: expression,
             ConditionExpression: "user_id = :user",
-            ExpressionAttributeValues: { ":one": n(1), ":user": s(userId), ...values },
+            ExpressionAttributeValues: { ":user": s(userId), ...values },
             ReturnValues: "UPDATED_NEW",
           }),
         ),
       );
-      return num(result.Attributes ?? {}, "session_version");
+      return result.Attributes ?? {};
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
+  };
+  /** An update that bumps the session version: the new version, or undefined when the account is gone. */
+  const bumpUser = async (tenant: string, email: string, userId: string, set: string, values: Item): Promise<number | undefined> => {
+    const updated = await updateUser(tenant, email, userId, `${set} ADD session_version :one`.trim(), { ":one": n(1), ...values });
+    return updated && num(updated, "session_version");
   };
 
   return {
@@ -55,10 +60,16 @@ export function dynamoStore(db: DynamoSend, tableName: string): AuthStore {
       return item && itemToUser(item);
     },
 
-    bumpSessionVersion: (tenant, email, userId) => updateUser(tenant, email, userId, "ADD session_version :one", {}),
+    bumpSessionVersion: (tenant, email, userId) => bumpUser(tenant, email, userId, "", {}),
 
-    changePassword: (tenant, email, userId, passwordHash) =>
-      updateUser(tenant, email, userId, "SET password_hash = :hash ADD session_version :one", { ":hash": s(passwordHash) }),
+    changePassword: (tenant, email, userId, passwordHash, options) =>
+      options?.verifyEmail
+        ? bumpUser(tenant, email, userId, "SET password_hash = :hash, email_verified = :true", { ":hash": s(passwordHash), ":true": { BOOL: true } })
+        : bumpUser(tenant, email, userId, "SET password_hash = :hash", { ":hash": s(passwordHash) }),
+
+    async markEmailVerified(tenant, email, userId) {
+      return (await updateUser(tenant, email, userId, "SET email_verified = :true", { ":true": { BOOL: true } })) !== undefined;
+    },
 
     deleteUser(tenant, email, userId) {
       return conditional(() =>
@@ -186,6 +197,7 @@ function userToItem(user: UserRecord): Item {
     password_hash: s(user.passwordHash),
     created_at: s(user.createdAt),
     session_version: n(user.sessionVersion),
+    email_verified: { BOOL: user.emailVerified },
   };
 }
 
@@ -197,6 +209,8 @@ function itemToUser(item: Item): UserRecord {
     passwordHash: str(item, "password_hash"),
     createdAt: str(item, "created_at"),
     sessionVersion: num(item, "session_version"),
+    // Accounts created before verification existed have no attribute: unverified.
+    emailVerified: item.email_verified?.BOOL ?? false,
   };
 }
 
@@ -213,6 +227,7 @@ function sessionToItem(session: SessionRecord): Item {
     [TABLE.ttlAttribute]: n(session.expiresAt),
     [TABLE.sessionsByOwner.partitionKey]: s(keys.sessionOwner(session.userId)),
     ...(session.client ? { user_agent: s(session.client.userAgent), source_ip: s(session.client.sourceIp) } : {}),
+    ...(session.emailVerified === undefined ? {} : { email_verified: { BOOL: session.emailVerified } }),
   };
 }
 
@@ -229,5 +244,6 @@ function itemToSession(item: Item): SessionRecord {
     createdAt: str(item, "created_at"),
     expiresAt: num(item, TABLE.ttlAttribute),
     ...(item.source_ip ? { client: { userAgent: str(item, "user_agent"), sourceIp: str(item, "source_ip") } } : {}),
+    ...(item.email_verified ? { emailVerified: item.email_verified.BOOL ?? false } : {}),
   };
 }

@@ -7,13 +7,18 @@ import type { Signer } from "./signer.js";
 /** RFC 9068 media type for JWT access tokens; the authorizer refuses other `typ`s (e.g. an ID token). */
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 
-/** Claims of an access token (RFC 9068 §2.2 plus `email` and `sid`). */
+/** Claims of an access token (RFC 9068 §2.2 plus `email`, `email_verified` and `sid`). */
 export interface AccessClaims {
   iss: string;
   /** The tenant: a token for one tenant is not accepted by another. */
   aud: string;
   sub: string;
   email: string;
+  /**
+   * OpenID Connect Core §5.1's claim: true once the owner proved the address. Without it an
+   * `email` claim says only what someone typed at register.
+   */
+  email_verified: boolean;
   sid: string;
   iat: number;
   nbf: number;
@@ -28,9 +33,12 @@ export interface Subject {
   sid: string;
 }
 
+/** Whom an access token is signed for: the subject and what is known of its email. */
+export type TokenSubject = Subject & { emailVerified: boolean };
+
 /** Signs an access token for `subject` with the signer's key; lifetime from config. */
 export async function issueAccessToken(
-  subject: Subject,
+  subject: TokenSubject,
   deps: { signer: Signer; config: Config; now: number },
 ): Promise<{ token: string; expiresIn: number }> {
   const { signer, config } = deps;
@@ -40,6 +48,7 @@ export async function issueAccessToken(
     aud: subject.tenant,
     sub: subject.userId,
     email: subject.email,
+    email_verified: subject.emailVerified,
     sid: subject.sid,
     iat,
     nbf: iat,

@@ -8,6 +8,7 @@ import type { UserRecord } from "./store.js";
 export interface Profile {
   user_id: string;
   email: string;
+  email_verified: boolean;
   tenant: string;
   created_at: string;
 }
@@ -24,6 +25,7 @@ export async function register(
     passwordHash: await deps.hasher.hash(credentials.password),
     createdAt: new Date(deps.clock()).toISOString(),
     sessionVersion: 0,
+    emailVerified: false,
   };
   await deps.store.createUser(user);
   return user;
@@ -61,6 +63,7 @@ export async function profile(
 export const toProfile = (user: UserRecord): Profile => ({
   user_id: user.userId,
   email: user.email,
+  email_verified: user.emailVerified,
   tenant: user.tenant,
   created_at: user.createdAt,
 });

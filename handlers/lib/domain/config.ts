@@ -22,6 +22,11 @@ export interface Config {
   emailVerificationTtlSeconds: number;
   /** Lifetime of a password-reset token: short, as it stands in for the password. */
   passwordResetTtlSeconds: number;
+  /**
+   * Sign-in needs a verified email, and register answers alike for new and taken addresses
+   * (no 409), mailing the owner of a taken one instead.
+   */
+  requireEmailVerification: boolean;
 }
 
 /**
@@ -38,6 +43,16 @@ export interface Limits {
   sourceWindowSeconds: number;
   /** Failed logins and refreshes one address may make per window. */
   sourceFailedLoginsPerWindow: number;
-  /** Registrations (and other unauthenticated creations) one address may make per window. */
+  /**
+   * Registrations one address may make per window; mail requests (password reset,
+   * verification resend) are counted apart under the same limit.
+   */
   sourceSignupsPerWindow: number;
+  /** Emails one account may be sent per window on unauthenticated requests (register, resend, forgot), whether or not it exists. */
+  accountEmailsPerWindow: number;
+  /**
+   * Forgot-password and resend answer no sooner than this after they start, so an unknown
+   * email (no mail to send) takes as long as a known one.
+   */
+  emailRequestMinMs: number;
 }

@@ -13,8 +13,12 @@ export interface LoginCounter {
   expiresAt: number;
 }
 
-/** `login-failure`: failed logins and refreshes; `signup`: unauthenticated creations. */
-export type SourceKind = "login-failure" | "signup";
+/**
+ * `login-failure`: failed logins and refreshes; `signup`: registrations; `mail-request`:
+ * forgot-password and verification resends, per address; `account-mail`: mail sent to one
+ * account on unauthenticated requests (the window's source is then the account's bucket).
+ */
+export type SourceKind = "login-failure" | "signup" | "mail-request" | "account-mail";
 
 /** One fixed window of one source's counter. */
 export interface SourceWindow {

@@ -4,10 +4,14 @@ import { InvalidRequestError } from "./errors.js";
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PASSWORD_LENGTH = 256;
 
-/** What register and login receive, after normalisation. */
-export interface Credentials {
+/** An account as a request names it: `{email, tenant?}`, normalised. */
+export interface Account {
   tenant: string;
   email: string;
+}
+
+/** What register and login receive, after normalisation. */
+export interface Credentials extends Account {
   password: string;
 }
 
@@ -84,6 +88,11 @@ export function readPassword(body: Record<string, unknown>, name: string): strin
     throw new InvalidRequestError(`${name} must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
   return password;
+}
+
+/** Reads `{email, tenant?}` (verification resend, forgot password). */
+export function readAccount(body: Record<string, unknown>, config: Config): Account {
+  return { email: normalizeEmail(stringField(body, "email")), tenant: readTenant(body, config) };
 }
 
 /** `tenant` is optional and defaults to the deployment's default tenant. */

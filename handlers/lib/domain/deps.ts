@@ -1,9 +1,10 @@
-import type { Clock } from "./clock.js";
+import type { Clock, Sleep } from "./clock.js";
 import type { Config, Limits } from "./config.js";
 import type { CounterStore } from "./counters.js";
 import type { EmailTokenStore } from "./email-token-store.js";
 import type { AccountRef, Logger } from "./logger.js";
 import type { MacKey } from "./mac-key.js";
+import type { Mailer, MailSettings } from "./mailer.js";
 import type { PasswordHasher } from "./passwords.js";
 import type { Signer } from "./signer.js";
 import type { AuthStore } from "./store.js";
@@ -27,4 +28,8 @@ export interface Deps {
   accountRef: AccountRef;
   /** Pending single-use email tokens (verification, password reset). */
   emailTokens: EmailTokenStore;
+  mailer: Mailer;
+  mailSettings: MailSettings;
+  /** Pads mail requests to an even duration (`noSoonerThan`). */
+  sleep: Sleep;
 }

@@ -76,12 +76,15 @@ export async function issueEmailToken(purpose: EmailTokenPurpose, subject: Email
  * one account, so routes that take only `{token}` pass none. The caller must still load the
  * user and check its user id is the subject's: an account deleted and registered again under
  * the same email has a new id, and the old link must not act on it.
+ *
+ * `check`: a last refusal that needs the subject (a new password must not be its email). If
+ * it throws, the token is put back, so the same link works again with a corrected request.
  */
 export async function consumeEmailToken(
   purpose: EmailTokenPurpose,
   token: string,
   deps: EmailTokenDeps,
-  tenant?: string,
+  options: { tenant?: string; check?: (subject: EmailTokenSubject) => void } = {},
 ): Promise<EmailTokenSubject> {
   const parsed = parseEmailToken(token);
   if (!parsed || parsed.purpose !== purpose) throw new InvalidGrantError(INVALID_EMAIL_TOKEN);
@@ -90,9 +93,16 @@ export async function consumeEmailToken(
   // prefix of SHA-256(secret), and a prefix of a hash does not help anyone find a secret with
   // that hash; the secret itself is never compared.
   const hash = hashSecret(purpose, parsed.userId, parsed.secret);
-  const taken = await deps.emailTokens.takeEmailToken(parsed.userId, purpose, hash, tenant);
+  const taken = await deps.emailTokens.takeEmailToken(parsed.userId, purpose, hash, options.tenant);
   if (!taken || taken.expiresAt <= toEpochSeconds(deps.clock())) throw new InvalidGrantError(INVALID_EMAIL_TOKEN);
-  return { userId: taken.userId, tenant: taken.tenant, email: taken.email };
+  const subject = { userId: taken.userId, tenant: taken.tenant, email: taken.email };
+  try {
+    options.check?.(subject);
+  } catch (error) {
+    await deps.emailTokens.putEmailToken(taken);
+    throw error;
+  }
+  return subject;
 }
 
 /**

@@ -49,6 +49,16 @@ export class AccessDeniedError extends AuthError {
   readonly status = 403;
 }
 
+/**
+ * 403: the password was right but the deployment requires a verified email first
+ * (`require_email_verification`). Given only after the password check, so it reveals
+ * nothing to someone who does not know the password.
+ */
+export class EmailNotVerifiedError extends AuthError {
+  readonly code = "email_not_verified";
+  readonly status = 403;
+}
+
 /** 404: the thing named in the path does not exist for this user (another user's alike). */
 export class NotFoundError extends AuthError {
   readonly code = "not_found";

@@ -32,14 +32,21 @@ export function readPasswordChange(body: Record<string, unknown>, email: string,
  * NIST SP 800-63B §5.1.1.2 requires.
  */
 export function assertNewPassword(password: string, email: string, config: Config): void {
+  assertPasswordPolicy(password, config);
+  assertNotEmail(password, email);
+}
+
+/** The policy's rules that need no email: a reset learns the email only when it consumes its token. */
+export function assertPasswordPolicy(password: string, config: Config): void {
   if (length(password) < config.passwordMinLength) {
     throw new InvalidRequestError(`password must be at least ${config.passwordMinLength} characters`);
-  }
-  if (password.toLowerCase() === email) {
-    throw new InvalidRequestError("password must not be the email address");
   }
   if (/\p{Cc}/u.test(password)) throw new InvalidRequestError("password must not contain control characters");
   if (isCommonPassword(password)) {
     throw new InvalidRequestError("password is one of the most common breached passwords; choose one that is harder to guess");
   }
+}
+
+export function assertNotEmail(password: string, email: string): void {
+  if (password.toLowerCase() === email) throw new InvalidRequestError("password must not be the email address");
 }

@@ -24,7 +24,7 @@ export async function startSession(user: UserRecord, deps: SessionDeps, client?:
   const now = deps.clock();
   const sid = newSessionId();
   const expiresAt = toEpochSeconds(now) + deps.config.refreshTokenTtlSeconds;
-  const subject = { userId: user.userId, email: user.email, tenant: user.tenant, sid };
+  const subject = { userId: user.userId, email: user.email, tenant: user.tenant, sid, emailVerified: user.emailVerified };
   const [, refreshToken, access] = await Promise.all([
     deps.store.createSession({
       sid,
@@ -37,6 +37,7 @@ export async function startSession(user: UserRecord, deps: SessionDeps, client?:
       createdAt: new Date(now).toISOString(),
       expiresAt,
       client,
+      emailVerified: user.emailVerified,
     }),
     refreshTokenFor(sid, 0, deps.refreshKey),
     issueAccessToken(subject, { signer: deps.signer, config: deps.config, now }),
@@ -72,15 +73,20 @@ export async function refreshSession(presented: string, deps: SessionDeps, clien
   if (!genuine || !session || !isLive(session, now)) throw new InvalidGrantError(REFRESH_REFUSED);
 
   const subject = { userId: session.userId, email: session.email, tenant: session.tenant, sid: session.sid };
-  const access = issueAccessToken(subject, { signer: deps.signer, config: deps.config, now });
+  // Signed with the email state the session was opened with, beside the user read; signed
+  // again only if the user has verified the address since (one extra signature, then never).
+  const sign = (emailVerified: boolean) => issueAccessToken({ ...subject, emailVerified }, { signer: deps.signer, config: deps.config, now });
+  const signedAs = session.emailVerified ?? false;
+  const access = sign(signedAs);
   access.catch(() => undefined); // awaited below on every path that answers with it
   // Password change or reset, sign-out everywhere and account deletion outdate the session
   // through the user's item: read beside the rotation, so it costs no time.
   const owner = deps.store.getUser(session.tenant, session.email);
   owner.catch(() => undefined);
   const answer = async (record: SessionRecord) => {
-    if (!isCurrentFor(record, await owner)) throw new InvalidGrantError(REFRESH_REFUSED);
-    return tokenSet(await access, nextToken, record.expiresAt, now);
+    const user = await owner;
+    if (!isCurrentFor(record, user)) throw new InvalidGrantError(REFRESH_REFUSED);
+    return tokenSet(await (user.emailVerified === signedAs ? access : sign(user.emailVerified)), nextToken, record.expiresAt, now);
   };
   let current = session;
   let raced = false;
@@ -146,7 +152,7 @@ export async function endSessions(
 }
 
 /** Whether `session` still belongs to `user` as it is now: same account, same session version. */
-export const isCurrentFor = (session: SessionRecord, user: UserRecord | undefined): boolean =>
+export const isCurrentFor = (session: SessionRecord, user: UserRecord | undefined): user is UserRecord =>
   user !== undefined && user.userId === session.userId && user.sessionVersion === session.sessionVersion;
 
 /** Not signed out and not past its lifetime (checked in code: DynamoDB TTL deletion lags). */

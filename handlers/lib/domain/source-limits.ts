@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { Deps } from "./deps.js";
 import type { SourceKind, SourceWindow } from "./counters.js";
@@ -58,13 +59,36 @@ export async function limitFailures<T>(address: string, deps: LimitDeps, work: (
   }
 }
 
-/** Counts an unauthenticated creation (registration) up front; refuses it over the limit. */
+/** Counts a registration up front; refuses it over the limit. */
 export async function admitSignup(address: string, deps: LimitDeps): Promise<void> {
+  await admit(sourceWindow(address, "signup", deps.clock(), deps.limits.sourceWindowSeconds), deps.limits.sourceSignupsPerWindow, deps, { sourceIp: address });
+}
+
+/**
+ * Counts a request that sends mail to an account (register, verification resend, forgot
+ * password) up front, per address and per recipient, whether or not the account exists, so
+ * a refusal tells nothing. Without the per-recipient limit anyone could flood an inbox from
+ * many addresses (OWASP Forgot Password Cheat Sheet: rate-limit per account). Register's
+ * address is already counted by `admitSignup`.
+ */
+export async function admitMailTo(account: { tenant: string; email: string }, address: string | undefined, deps: LimitDeps): Promise<void> {
   const now = deps.clock();
-  const window = sourceWindow(address, "signup", now, deps.limits.sourceWindowSeconds);
+  const seconds = deps.limits.sourceWindowSeconds;
+  if (address !== undefined) await admit(sourceWindow(address, "mail-request", now, seconds), deps.limits.sourceSignupsPerWindow, deps, { sourceIp: address });
+  const start = Math.floor(now / 1000 / seconds) * seconds;
+  const recipient: SourceWindow = { source: accountBucket(account.tenant, account.email), kind: "account-mail", start, end: start + seconds };
+  // The account is not named in the log: the source address of the request that hit the limit is.
+  await admit(recipient, deps.limits.accountEmailsPerWindow, deps, { sourceIp: address });
+}
+
+/** A fixed-length key for an account's mail counter, so no email spreads into more items. */
+const accountBucket = (tenant: string, email: string): string => createHash("sha256").update(`${tenant}\u0000${email}`).digest("base64url");
+
+/** Counts one in the window; past `limit`, refuses (and logs the first refusal). */
+async function admit(window: SourceWindow, limit: number, deps: LimitDeps, fields: Record<string, unknown>): Promise<void> {
+  const now = deps.clock();
   const count = await deps.counters.addSourceCount(window);
-  const limit = deps.limits.sourceSignupsPerWindow;
   if (count <= limit) return;
-  if (count === limit + 1) deps.logger.warn("source limit reached", { sourceIp: address, kind: window.kind, count: limit });
+  if (count === limit + 1) deps.logger.warn("source limit reached", { ...fields, kind: window.kind, count: limit });
   throw refused(window, now);
 }

@@ -12,6 +12,8 @@ export interface UserRecord {
   createdAt: string;
   /** Seam for "sign out everywhere": sessions minted under an older version stop refreshing. */
   sessionVersion: number;
+  /** The owner proved the address (a verification link, or a password reset by email). */
+  emailVerified: boolean;
 }
 
 export interface SessionRecord {
@@ -34,6 +36,11 @@ export interface SessionRecord {
   expiresAt: number;
   /** The client as last seen (at login, then at each rotation), for the session list. */
   client?: ClientInfo;
+  /**
+   * The user's `emailVerified` at login: refresh signs with it beside the user read, and signs
+   * again only in the rare case the user verified since (sessions.ts).
+   */
+  emailVerified?: boolean;
 }
 
 /** What the session list shows of a device: never a token. */
@@ -52,8 +59,14 @@ export interface UserStore {
    * under an older version stops refreshing, with one write and no scan.
    */
   bumpSessionVersion(tenant: string, email: string, userId: string): Promise<number | undefined>;
-  /** Replaces the password hash and bumps the session version in one write; undefined when the account is gone. */
-  changePassword(tenant: string, email: string, userId: string, passwordHash: string): Promise<number | undefined>;
+  /**
+   * Replaces the password hash and bumps the session version in one write (with
+   * `verifyEmail`, also marks the email verified: a reset proves the address); undefined
+   * when the account is gone.
+   */
+  changePassword(tenant: string, email: string, userId: string, passwordHash: string, options?: { verifyEmail?: boolean }): Promise<number | undefined>;
+  /** Marks the email verified, if the item still belongs to `userId`; false when the account is gone. */
+  markEmailVerified(tenant: string, email: string, userId: string): Promise<boolean>;
   /** Deletes the user item if it still belongs to `userId`; false when it was already gone. */
   deleteUser(tenant: string, email: string, userId: string): Promise<boolean>;
 }

@@ -86,6 +86,9 @@ export function verifyAccessToken(token: string, options: VerifyOptions): Access
     if (typeof claims[name] !== "number") throw new TokenRejectedError(`claim ${name} missing`);
   }
   if (typeof claims.aud !== "string") throw new TokenRejectedError("aud must name exactly one tenant");
+  // Absent in tokens minted before the claim existed (they expire within one access-token lifetime): false.
+  if (claims.email_verified === undefined) claims.email_verified = false;
+  if (typeof claims.email_verified !== "boolean") throw new TokenRejectedError("claim email_verified must be a boolean");
   const { iat, exp } = claims as AccessClaims;
   // A token from the future (RFC 7519 §4.1.6) was minted with a wrong clock or by someone else: do not trust it (RFC 8725 §3.10).
   if (iat > now + options.clockToleranceSeconds) throw new TokenRejectedError("iat in the future");

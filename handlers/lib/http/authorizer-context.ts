@@ -10,6 +10,8 @@ import type { HttpEvent } from "./event.js";
 export interface AuthorizedSubject {
   sub: string;
   email: string;
+  /** Whether the owner proved the address: an API behind this authorizer can require it. */
+  email_verified: boolean;
   sid: string;
   tenant: string;
 }
@@ -17,6 +19,7 @@ export interface AuthorizedSubject {
 export const contextFromClaims = (claims: AccessClaims): AuthorizedSubject => ({
   sub: claims.sub,
   email: claims.email,
+  email_verified: claims.email_verified,
   sid: claims.sid,
   tenant: claims.aud,
 });
@@ -27,11 +30,11 @@ export const contextFromClaims = (claims: AccessClaims): AuthorizedSubject => ({
  */
 export function authorizedSubject(event: HttpEvent): AuthorizedSubject {
   const context = event.requestContext.authorizer?.lambda ?? {};
-  const { sub, email, sid, tenant } = context;
+  const { sub, email, email_verified, sid, tenant } = context;
   if (typeof sub !== "string" || typeof email !== "string" || typeof sid !== "string" || typeof tenant !== "string") {
     throw new InvalidTokenError("this route requires a valid access token");
   }
-  return { sub, email, sid, tenant };
+  return { sub, email, email_verified: email_verified === true, sid, tenant };
 }
 
 /** The authorizer's context as the domain names it. */

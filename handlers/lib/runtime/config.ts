@@ -34,6 +34,7 @@ export function loadConfig(env: Env): Config {
     clockToleranceSeconds: integer(env, "CLOCK_TOLERANCE_SECONDS", 60, 0, 60),
     emailVerificationTtlSeconds: integer(env, "EMAIL_VERIFICATION_TTL_SECONDS", 86_400, 300, 604_800),
     passwordResetTtlSeconds: integer(env, "PASSWORD_RESET_TTL_SECONDS", 1800, 300, 86_400),
+    requireEmailVerification: boolean(env, "REQUIRE_EMAIL_VERIFICATION", true),
   };
 }
 
@@ -74,6 +75,8 @@ export function loadLimits(env: Env): Limits {
     sourceWindowSeconds: integer(env, "SOURCE_WINDOW_SECONDS", 300, 10, 86_400),
     sourceFailedLoginsPerWindow: integer(env, "SOURCE_FAILED_LOGINS_PER_WINDOW", 100, 1, 1_000_000),
     sourceSignupsPerWindow: integer(env, "SOURCE_SIGNUPS_PER_WINDOW", 20, 1, 1_000_000),
+    accountEmailsPerWindow: integer(env, "ACCOUNT_EMAILS_PER_WINDOW", 3, 1, 100),
+    emailRequestMinMs: integer(env, "EMAIL_REQUEST_MIN_MS", 1000, 0, 10_000),
   };
 }
 
@@ -109,6 +112,13 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+export function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== "true" && raw !== "false") throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  return raw === "true";
 }
 
 /** An address as SES takes it in `FromEmailAddress`: lower-case, no display name. */

@@ -1,0 +1,18 @@
+/** POST /auth/password/forgot {email, tenant?}: always 202; mails a reset link to an existing account. */
+import { readAccount } from "./lib/domain/credentials.js";
+import { requestPasswordReset } from "./lib/domain/mail-requests.js";
+import { httpHandler } from "./lib/http/error-response.js";
+import { json } from "./lib/http/event.js";
+import { jsonBody } from "./lib/http/json-body.js";
+import { sourceAddress } from "./lib/http/source-address.js";
+import { createLogger } from "./lib/runtime/logger.js";
+import { mailFlowDeps } from "./lib/runtime/mail-flow-deps.js";
+
+const logger = createLogger("forgot-password", process.env.LOG_LEVEL);
+const deps = mailFlowDeps(process.env, logger);
+
+export const handler = httpHandler(logger, async (event) => {
+  const account = readAccount(jsonBody(event), deps.config);
+  await requestPasswordReset(account, sourceAddress(event), deps);
+  return json(202, { email: account.email });
+});

@@ -1,0 +1,26 @@
+import { systemClock, systemSleep } from "../domain/clock.js";
+import type { Logger } from "../domain/logger.js";
+import { loadConfig, loadLimits, type Env } from "./config.js";
+import { mailerFromEnv } from "./mailer-from-env.js";
+import { countersFromEnv, emailTokensFromEnv, storeFromEnv } from "./store-from-env.js";
+
+/**
+ * What every function that mails an account needs, made once per cold start: the store, the
+ * abuse counters and limits, the email tokens and the mailer (register, verification,
+ * forgotten and reset password).
+ */
+export function mailFlowDeps(env: Env, logger: Logger) {
+  const { mailer, settings } = mailerFromEnv(env);
+  return {
+    logger,
+    config: loadConfig(env),
+    store: storeFromEnv(env),
+    counters: countersFromEnv(env),
+    limits: loadLimits(env),
+    emailTokens: emailTokensFromEnv(env),
+    mailer,
+    mailSettings: settings,
+    clock: systemClock,
+    sleep: systemSleep,
+  };
+}
