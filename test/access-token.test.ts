@@ -44,7 +44,7 @@ describe("access tokens", () => {
   it("carry the RFC 9068 header and claims", async () => {
     const [header, claims] = parts(await issue());
     expect(header).to.deep.equal({ alg: "ES256", typ: "at+jwt", kid: key.verification.kid });
-    expect(claims).to.include({ iss: config.issuer, aud: "acme", sub: "u-1", email: "a@example.com", sid: "s-1" });
+    expect(claims).to.include({ iss: config.issuer, aud: "acme", sub: "u-1", email: "a@example.com", email_verified: true, sid: "s-1" });
     expect(claims.iat).to.equal(now / 1000);
     expect(claims.nbf).to.equal(claims.iat);
     expect(claims.exp).to.equal(claims.iat + config.accessTokenTtlSeconds);
@@ -141,6 +141,14 @@ describe("access tokens", () => {
         expect(rejected(forge(header, rest))).to.equal(`claim ${claim} missing`);
       });
     }
+
+    it("reads a missing email_verified (a token minted before the claim) as false, and refuses one that is not a boolean", () => {
+      expect(verifyAccessToken(forge(header, good), options()).email_verified).to.equal(false);
+      expect(verifyAccessToken(forge(header, { ...good, email_verified: true }), options()).email_verified).to.equal(true);
+      for (const value of ["true", 1, null, {}]) {
+        expect(rejected(forge(header, { ...good, email_verified: value })), JSON.stringify(value)).to.equal("claim email_verified must be a boolean");
+      }
+    });
 
     it("refuses several audiences at once", () => {
       expect(rejected(forge(header, { ...good, aud: ["acme", "default"] }))).to.equal("aud must name exactly one tenant");

@@ -218,3 +218,44 @@ describe("email verification (required; real bundles, local SES)", function () {
     expect(log).not.to.match(/verify-[0-9a-f]{12}@example\.com/);
   });
 });
+
+describe("email verification (optional; real bundles, local SES)", function () {
+  this.timeout(60_000);
+  let rt: InProcessRuntime;
+  before(async () => {
+    rt = await startInProcessRuntime({ REQUIRE_EMAIL_VERIFICATION: "false" });
+  });
+  after(() => rt?.close());
+
+  it("register answers 201 and still mails the link; a taken email is 409; sign-in works before verification, with email_verified false", async () => {
+    const email = newEmail();
+    const created = await rt.call("POST", "/auth/register", { email, password: PASSWORD });
+    expect(created.status, created.text).to.equal(201);
+    expect(created.json).to.have.keys(["user_id", "email"]);
+    const taken = await rt.call("POST", "/auth/register", { email, password: PASSWORD });
+    expect(taken.status).to.equal(409);
+    expect(taken.json.error).to.equal("user_exists");
+    const mails = await mailTo(rt.ses.storeUrl, email);
+    expect(mails.map((m) => m.subject), "a link, and no warning where 409 already says it").to.deep.equal([VERIFY_SUBJECT]);
+    const signedIn = await rt.call("POST", "/auth/login", { email, password: PASSWORD });
+    expect(signedIn.status, signedIn.text).to.equal(200);
+    expect(claimsOf(signedIn.json.access_token).email_verified).to.equal(false);
+  });
+
+  it("after verifying, the next refresh of a session opened before carries email_verified true, and so do later ones", async () => {
+    const email = newEmail();
+    await rt.call("POST", "/auth/register", { email, password: PASSWORD });
+    const signedIn = await rt.call("POST", "/auth/login", { email, password: PASSWORD });
+    const before = await rt.call("POST", "/auth/refresh", { refresh_token: signedIn.json.refresh_token });
+    expect(claimsOf(before.json.access_token).email_verified, "not verified yet").to.equal(false);
+    const [mail] = await mailTo(rt.ses.storeUrl, email);
+    expect((await rt.call("POST", "/auth/verify-email", { token: tokenFromLink(mail, "verify-email") })).status).to.equal(204);
+    const after = await rt.call("POST", "/auth/refresh", { refresh_token: before.json.refresh_token });
+    expect(after.status, after.text).to.equal(200);
+    expect(claimsOf(after.json.access_token).email_verified).to.equal(true);
+    const later = await rt.call("POST", "/auth/refresh", { refresh_token: after.json.refresh_token });
+    expect(claimsOf(later.json.access_token).email_verified).to.equal(true);
+    const me = await rt.call("GET", "/me", undefined, bearer(later.json.access_token));
+    expect(me.json.email_verified).to.equal(true);
+  });
+});

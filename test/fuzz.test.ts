@@ -32,6 +32,7 @@ const OAUTH_ERRORS: Readonly<Record<string, readonly number[]>> = {
   invalid_grant: [401],
   invalid_token: [401],
   user_exists: [409],
+  email_not_verified: [403],
   access_denied: [403],
   too_many_attempts: [429],
 };

@@ -74,7 +74,8 @@ export async function refreshSession(presented: string, deps: SessionDeps, clien
 
   const subject = { userId: session.userId, email: session.email, tenant: session.tenant, sid: session.sid };
   // Signed with the email state the session was opened with, beside the user read; signed
-  // again only if the user has verified the address since (one extra signature, then never).
+  // again only if the user's differs: a session opened before the user verified pays one
+  // more signature per refresh (the rotation cannot record it: the user read runs beside it).
   const sign = (emailVerified: boolean) => issueAccessToken({ ...subject, emailVerified }, { signer: deps.signer, config: deps.config, now });
   const signedAs = session.emailVerified ?? false;
   const access = sign(signedAs);

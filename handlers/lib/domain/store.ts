@@ -38,7 +38,7 @@ export interface SessionRecord {
   client?: ClientInfo;
   /**
    * The user's `emailVerified` at login: refresh signs with it beside the user read, and signs
-   * again only in the rare case the user verified since (sessions.ts).
+   * again only when the user's differs (verified since: sessions.ts).
    */
   emailVerified?: boolean;
 }
