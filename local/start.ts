@@ -20,6 +20,12 @@ const runtime = await startLocalRuntime({
 });
 // Before the "listening" line, which tells scripts and tests the runtime is up.
 if (runtime.ses) console.log(`sent mail: ${runtime.ses.endpoint} (web view), ${runtime.ses.storeUrl} (JSON)`);
+// The first thing a new user meets after register: say why a login may be 403 and how to change it.
+console.log(
+  process.env.REQUIRE_EMAIL_VERIFICATION === "false"
+    ? "email verification: optional (REQUIRE_EMAIL_VERIFICATION=false)"
+    : "email verification: required; open the link in the sent mail, or start with REQUIRE_EMAIL_VERIFICATION=false",
+);
 console.log(`auth API listening on ${runtime.url} (Ctrl-C to stop)`);
 
 let stopping = false;

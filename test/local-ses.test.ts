@@ -100,11 +100,12 @@ describe("local mail server", function () {
     }
   });
 
-  it("`npm start` prints where sent mail can be read, and Ctrl-C stops the mail server with it", async () => {
-    const runtime = await spawnLocalRuntime();
+  it("`npm start` prints where sent mail can be read and whether verification is required, and Ctrl-C stops the mail server with it", async () => {
+    const runtime = await spawnLocalRuntime({ REQUIRE_EMAIL_VERIFICATION: "true" });
     const printed = /sent mail: (http:\/\/127\.0\.0\.1:\d+) \(web view\), (http:\/\/127\.0\.0\.1:\d+\/store) \(JSON\)/.exec(runtime.output());
     try {
       expect(printed, runtime.output()).not.to.equal(null);
+      expect(runtime.output()).to.include("email verification: required; open the link in the sent mail");
       expect((await fetch(printed![2])).status).to.equal(200);
     } finally {
       expect(await runtime.stop(), "Ctrl-C exits cleanly").to.equal(0);
