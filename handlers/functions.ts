@@ -53,6 +53,14 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
 
 const { user, session, login, source, sessionOwner, emailToken } = KEY_PREFIX;
 
+/** A request for a link by mail: counts it (address and recipient), reads the user, replaces its pending token, mails the link. */
+const MAIL_REQUEST = {
+  tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+  tableKeys: [user, source, emailToken],
+  abuseLimits: true,
+  mailActions: ["ses:SendEmail"],
+};
+
 export const functions: readonly FunctionSpec[] = [
   // Register writes the user and its verification token; deletes both again if that mail fails.
   spec("register", {
@@ -100,19 +108,8 @@ export const functions: readonly FunctionSpec[] = [
   }),
   // Consumes the token (conditional delete), then marks the user verified.
   spec("verify-email", { tableActions: ["dynamodb:DeleteItem", "dynamodb:UpdateItem"], tableKeys: [emailToken, user] }),
-  // Counts the request (address and recipient), reads the user, replaces its pending token, mails the link.
-  spec("resend-verification", {
-    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-    tableKeys: [user, source, emailToken],
-    abuseLimits: true,
-    mailActions: ["ses:SendEmail"],
-  }),
-  spec("forgot-password", {
-    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-    tableKeys: [user, source, emailToken],
-    abuseLimits: true,
-    mailActions: ["ses:SendEmail"],
-  }),
+  spec("resend-verification", MAIL_REQUEST),
+  spec("forgot-password", MAIL_REQUEST),
   // Consumes the token (or puts it back), replaces the hash, clears the lock and the pending verification link.
   spec("reset-password", {
     argon2: true,

@@ -4,11 +4,10 @@
  * link read from the mail that was sent, resends, two tenants, and the token refusals
  * (reused, expired, tampered, other purpose). Verification is required here, as it is by default.
  */
-import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import { localDynamoClient } from "../local/dynalite.js";
 import { startLocalSes, type RunningSes } from "../local/ses.js";
+import { expireEmailToken } from "./helpers/dynalite.js";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
 import { mailTo, tokenFromLink, type SentMail } from "./helpers/local-ses.js";
 
@@ -104,14 +103,7 @@ describe("email verification (required; real bundles, local SES)", function () {
       expect(reply.json, bad).to.deep.equal(REFUSED);
     }
     // None of those consumed it, but once past its lifetime (the stored expiry, as TTL deletion lags) it is refused.
-    await localDynamoClient(rt.dynamo.endpoint).send(
-      new UpdateItemCommand({
-        TableName: rt.tableName,
-        Key: { pk: { S: `EMAILTOKEN#${userId}#verify-email` }, sk: { S: "TOKEN" } },
-        UpdateExpression: "SET expires_at = :past",
-        ExpressionAttributeValues: { ":past": { N: String(Math.floor(Date.now() / 1000) - 1) } },
-      }),
-    );
+    await expireEmailToken(rt.dynamo.endpoint, rt.tableName, userId, "verify-email");
     expect((await verify(token)).json).to.deep.equal(REFUSED);
     expect((await login(email)).status, "still unverified").to.equal(403);
   });

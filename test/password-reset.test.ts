@@ -4,11 +4,10 @@
  * time), the link read from the mail, the reset ending every session, verifying the email and
  * clearing a lock, and the token refusals (reused, expired, tampered, other tenant's account).
  */
-import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import { localDynamoClient } from "../local/dynalite.js";
 import { startLocalSes, type RunningSes } from "../local/ses.js";
+import { expireEmailToken } from "./helpers/dynalite.js";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
 import { mailTo, tokenFromLink } from "./helpers/local-ses.js";
 
@@ -144,14 +143,7 @@ describe("forgotten and reset password (real bundles, local SES)", function () {
       expect(reply.status, JSON.stringify(body)).to.equal(400);
       expect(reply.json.error).to.equal("invalid_request");
     }
-    await localDynamoClient(rt.dynamo.endpoint).send(
-      new UpdateItemCommand({
-        TableName: rt.tableName,
-        Key: { pk: { S: `EMAILTOKEN#${userId}#reset-password` }, sk: { S: "TOKEN" } },
-        UpdateExpression: "SET expires_at = :past",
-        ExpressionAttributeValues: { ":past": { N: String(Math.floor(Date.now() / 1000) - 1) } },
-      }),
-    );
+    await expireEmailToken(rt.dynamo.endpoint, rt.tableName, userId, "reset-password");
     expect((await reset(token)).json, "past its lifetime").to.deep.equal(REFUSED);
     expect((await login(email)).status, "the password is unchanged").to.equal(200);
   });

@@ -1,7 +1,10 @@
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { randomUUID } from "node:crypto";
 import { dynamoCounters } from "../../handlers/lib/adapters/dynamo-counters.js";
+import { marshalKey } from "../../handlers/lib/adapters/dynamo-calls.js";
 import { dynamoStore } from "../../handlers/lib/adapters/dynamo-store.js";
+import { keys, TABLE } from "../../handlers/lib/adapters/table-definition.js";
+import type { EmailTokenPurpose } from "../../handlers/lib/domain/email-token-store.js";
 import type { CounterStore } from "../../handlers/lib/domain/counters.js";
 import type { AuthStore } from "../../handlers/lib/domain/store.js";
 import { ensureTable, localDynamoClient, startDynalite } from "../../local/dynalite.js";
@@ -34,4 +37,26 @@ export async function localTable(): Promise<{
       await server.close();
     },
   };
+}
+
+/**
+ * Moves the pending email token of (user, purpose) past its lifetime, as a test cannot wait
+ * the 5 minutes a token lives at least: the stored expiry, which the code checks because TTL
+ * deletion lags.
+ */
+export async function expireEmailToken(endpoint: string, tableName: string, userId: string, purpose: EmailTokenPurpose): Promise<void> {
+  const client = localDynamoClient(endpoint);
+  try {
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: marshalKey(keys.emailToken(userId, purpose)),
+        UpdateExpression: "SET #expires = :past",
+        ExpressionAttributeNames: { "#expires": TABLE.ttlAttribute },
+        ExpressionAttributeValues: { ":past": { N: String(Math.floor(Date.now() / 1000) - 1) } },
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
 }
