@@ -1,4 +1,4 @@
-/** POST /auth/password (strict): changes the password; every other session ends, this one continues. */
+/** POST /auth/password (strict): changes the password; every other session ends, this one continues; the owner is mailed. */
 import { changePassword } from "./lib/domain/account-changes.js";
 import { readPasswordChange } from "./lib/domain/new-password.js";
 import { subjectOf } from "./lib/http/authorizer-context.js";
@@ -8,11 +8,13 @@ import { jsonBody } from "./lib/http/json-body.js";
 import { sourceAddress } from "./lib/http/source-address.js";
 import { loadConfig } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
+import { mailerFromEnv } from "./lib/runtime/mailer-from-env.js";
 import { passwordCheckDeps } from "./lib/runtime/password-check-deps.js";
 
 const config = loadConfig(process.env);
 const logger = createLogger("change-password", process.env.LOG_LEVEL);
-const deps = passwordCheckDeps(process.env, logger);
+const { mailer, settings } = mailerFromEnv(process.env);
+const deps = { ...passwordCheckDeps(process.env, logger), mailer, mailSettings: settings };
 
 export const handler = httpHandler(logger, async (event) => {
   const subject = subjectOf(event);

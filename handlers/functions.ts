@@ -98,6 +98,7 @@ export const functions: readonly FunctionSpec[] = [
     tableKeys: [session, user, login, source],
     abuseLimits: true,
     refreshKeyActions: ["kms:GenerateMac"],
+    mailActions: ["ses:SendEmail"],
   }),
   spec("delete-account", {
     argon2: true,

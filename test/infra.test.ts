@@ -51,7 +51,7 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: s
     keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*"],
     key: [],
     refreshKey: ["kms:GenerateMac"],
-    mail: [],
+    mail: ["ses:SendEmail"],
   },
   "delete-account": {
     table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"],

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
+import { mailTo } from "./helpers/local-ses.js";
 import { sidOf } from "./helpers/refresh-tokens.js";
 import { dynamoEmailTokens } from "../handlers/lib/adapters/dynamo-email-tokens.js";
 import { issueEmailToken } from "../handlers/lib/domain/email-tokens.js";
@@ -140,6 +141,8 @@ describe("strict routes and the session list (real bundles in process)", functio
       expect((await sessionsOf(laptop.access)).status).to.equal(401);
       expect(await loginStatus(email, password), "old password").to.equal(401);
       expect(await loginStatus(email, newPassword), "new password").to.equal(200);
+      const notices = (await mailTo(rt.ses.storeUrl, email)).filter((mail) => mail.subject === "Your password was changed");
+      expect(notices, "the owner is told once, for the one change that happened").to.have.length(1);
     });
 
     it("a wrong current password counts toward the account's lockout", async () => {

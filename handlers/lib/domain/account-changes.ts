@@ -1,12 +1,15 @@
 import type { Subject } from "./access-token.js";
+import { sendQuietly } from "./account-mail.js";
 import type { Deps } from "./deps.js";
+import { passwordChangedMessage } from "./emails.js";
 import { InvalidGrantError, InvalidTokenError } from "./errors.js";
 import { revokeEmailTokens } from "./email-tokens.js";
 import { requireLiveSession } from "./live-sessions.js";
 import { attemptLogin } from "./login-attempt.js";
 
-type ChangeDeps = Pick<Deps, "store" | "hasher" | "counters" | "limits" | "clock" | "logger" | "accountRef">;
-type DeleteDeps = ChangeDeps & Pick<Deps, "emailTokens">;
+type CheckDeps = Pick<Deps, "store" | "hasher" | "counters" | "limits" | "clock" | "logger" | "accountRef">;
+type ChangeDeps = CheckDeps & Pick<Deps, "mailer" | "mailSettings">;
+type DeleteDeps = CheckDeps & Pick<Deps, "emailTokens">;
 
 const GONE = "the account for this token no longer exists";
 
@@ -15,7 +18,7 @@ const GONE = "the account for this token no longer exists";
  * lockout and the address's failure window (a stolen access token must not become an
  * unlimited password oracle), and a success clears the lock.
  */
-async function confirmPassword(subject: Subject, password: string, sourceIp: string, deps: ChangeDeps): Promise<void> {
+async function confirmPassword(subject: Subject, password: string, sourceIp: string, deps: CheckDeps): Promise<void> {
   try {
     const user = await attemptLogin({ tenant: subject.tenant, email: subject.email, password }, sourceIp, deps);
     if (user.userId !== subject.userId) throw new InvalidTokenError(GONE);
@@ -29,6 +32,8 @@ async function confirmPassword(subject: Subject, password: string, sourceIp: str
  * Changes the password of a live session's user. The hash and the session version change
  * in one write, so every other session ends at its next refresh (at once on strict
  * routes); this session is moved to the new version and continues with the tokens it has.
+ * The owner is told by mail (OWASP ASVS 2.5.5), so a takeover by someone who had the password
+ * does not go unnoticed; the change is made, so a failed delivery is only logged.
  */
 export async function changePassword(
   subject: Subject,
@@ -41,6 +46,7 @@ export async function changePassword(
   const version = await deps.store.changePassword(subject.tenant, subject.email, subject.userId, await deps.hasher.hash(change.next));
   if (version === undefined) throw new InvalidTokenError(GONE);
   await deps.store.restampSession(subject.sid, version);
+  await sendQuietly("password-changed", subject.userId, deps, () => deps.mailer.send(passwordChangedMessage(subject.email, deps.mailSettings.appUrl)));
 }
 
 /**
