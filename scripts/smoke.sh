@@ -50,15 +50,18 @@ field() { node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1]
 # claim TOKEN NAME: prints a claim of an access token (no verification: step "jwks" does that)
 claim() { node -e 'const v=JSON.parse(Buffer.from(process.argv[1].split(".")[1],"base64url"))[process.argv[2]];process.stdout.write(v===undefined?"":String(v))' "$1" "$2"; }
 
+# shown_body: the start of the last body for a failure message, tokens redacted (CI logs are widely readable)
+shown_body() { sed -E 's/"(access_token|refresh_token|mfa_token)":"[^"]*"/"\1":"<redacted>"/g' "$WORK/body" | head -c 300; }
+
 expect_status() {
   [ "$STATUS" = "$1" ] && return 0
   local hint=""
   [ "$STATUS" = 429 ] && hint=" (a per-address or per-account limit, e.g. source_signups_per_window or account_emails_per_window: this script needs 3 mails per account and window; or API Gateway throttling)"
-  fail "expected HTTP $1, got $STATUS: $(head -c 300 "$WORK/body")$hint"
+  fail "expected HTTP $1, got $STATUS: $(shown_body)$hint"
 }
-expect_error() { expect_status "$1"; [ "$(field error)" = "$2" ] || fail "expected error $2, got: $(head -c 300 "$WORK/body")"; }
+expect_error() { expect_status "$1"; [ "$(field error)" = "$2" ] || fail "expected error $2, got: $(shown_body)"; }
 # expect_accepted ADDRESS: the 202 {"email": ADDRESS} that register (verification on), resend and forgot give
-expect_accepted() { expect_status 202; [ "$(cat "$WORK/body")" = "{\"email\":\"$1\"}" ] || fail "expected {\"email\":\"$1\"}, got: $(head -c 300 "$WORK/body")"; }
+expect_accepted() { expect_status 202; [ "$(cat "$WORK/body")" = "{\"email\":\"$1\"}" ] || fail "expected {\"email\":\"$1\"}, got: $(shown_body)"; }
 
 # mail SUBJECT [PAGE]: waits (up to 5 s) for the newest mail to $EMAIL with this subject in the
 # mailbox at $MAIL_URL; with PAGE, sets TOKEN to the token of its <app_url>/PAGE?token=... link.
@@ -218,7 +221,7 @@ if [ "$VERIFICATION" = required ] && [ "$VERIFIED" = false ]; then
   node -e '
 const { keys } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 if (!keys.length || keys.some((k) => k.kty !== "EC" || k.crv !== "P-256" || k.alg !== "ES256" || !k.kid)) throw new Error(JSON.stringify(keys));
-' "$WORK/body" || fail "JWKS: $(head -c 300 "$WORK/body")"
+' "$WORK/body" || fail "JWKS: $(shown_body)"
   ok "200 ES256 keys (no access token to verify against them)"
   echo "skipped for want of a mailbox (set SMOKE_MAIL_URL to the local mail API's /store URL to run them):"
   printf '%s' "$SKIPPED"
@@ -332,7 +335,7 @@ const [phone, laptop] = process.argv.slice(2);
 const current = sessions.filter((s) => s.current);
 if (current.length !== 1 || current[0].sid !== phone || current[0].user_agent !== "smoke-phone") throw new Error("current session wrong: " + JSON.stringify(current));
 if (!sessions.some((s) => s.sid === laptop && s.user_agent === "smoke-laptop")) throw new Error("laptop session missing");
-' "$WORK/body" "$(sid_of "$PHONE_REFRESH")" "$(sid_of "$LAPTOP_REFRESH")" || fail "session list: $(head -c 300 "$WORK/body")"
+' "$WORK/body" "$(sid_of "$PHONE_REFRESH")" "$(sid_of "$LAPTOP_REFRESH")" || fail "session list: $(shown_body)"
 ok "200 session list: both devices, the caller current"
 request DELETE "/auth/sessions/$(sid_of "$LAPTOP_REFRESH")" "" -H "Authorization: Bearer $PHONE_ACCESS"
 expect_status 204

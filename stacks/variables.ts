@@ -111,11 +111,11 @@ export function defineVariables(scope: Construct) {
     ]),
     throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
     throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),
-    // Per-route throttling of login, register and refresh (the routes marked in handlers/routes.ts).
+    // Per-route throttling of the credential routes (marked in handlers/routes.ts).
     credentialRouteRateLimit: variable(
       "credential_route_rate_limit",
       "number",
-      "Steady-state request rate limit of each credential route (login, register, refresh), at most throttling_rate_limit.",
+      "Steady-state request rate limit of each credential route (those marked in handlers/routes.ts: sign-in, register, refresh, password and email-link routes), at most throttling_rate_limit.",
       undefined,
       [
         "${var.credential_route_rate_limit > 0 && var.credential_route_rate_limit <= var.throttling_rate_limit}",
@@ -125,7 +125,7 @@ export function defineVariables(scope: Construct) {
     credentialRouteBurstLimit: variable(
       "credential_route_burst_limit",
       "number",
-      "Burst limit of each credential route (login, register, refresh), at most throttling_burst_limit.",
+      "Burst limit of each credential route (those marked in handlers/routes.ts), at most throttling_burst_limit.",
       undefined,
       [
         "${var.credential_route_burst_limit >= 1 && var.credential_route_burst_limit <= var.throttling_burst_limit && floor(var.credential_route_burst_limit) == var.credential_route_burst_limit}",
@@ -140,7 +140,7 @@ export function defineVariables(scope: Construct) {
     passwordHashingMemoryMb: variable(
       "password_hashing_memory_mb",
       "number",
-      "Memory of register and login, which run argon2id (19 MiB per hash; Lambda CPU grows with memory), in MB.",
+      "Memory of the functions that run argon2id (register, login, password change and reset, account deletion: 19 MiB per hash; Lambda CPU grows with memory), in MB.",
       1024,
     ),
     deletionProtection: variable("deletion_protection", "bool", "Protect the user table from deletion (DynamoDB deletion protection)."),
