@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { FunctionName } from "../handlers/functions.js";
 import { bundleAll, ROOT } from "../bundle/bundler.js";
 import { AuthStack } from "./auth-stack.js";
+import { remoteStateRequired } from "./backend.js";
 
 /** The environments this repository deploys; each has environments/<env>.tfvars.json. */
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
@@ -13,6 +14,8 @@ export interface AppOptions {
   /** Where the Lambda bundles are built (default .build/lambda). */
   bundleDir?: string;
   environmentsDir?: string;
+  /** Refuse local state (default: remoteStateRequired(process.env), i.e. in GitHub Actions or when asked). */
+  requireRemoteState?: boolean;
 }
 
 /**
@@ -31,6 +34,7 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
       environment,
       bundles,
       environmentsDir: options.environmentsDir ?? join(ROOT, "environments"),
+      requireRemoteState: options.requireRemoteState ?? remoteStateRequired(process.env),
     });
   }
   return app;

@@ -19,6 +19,8 @@ export interface AuthStackProps {
   bundles: Readonly<Record<FunctionName, string>>;
   /** Where `<env>.backend.json` files live. */
   environmentsDir: string;
+  /** Refuse to synthesize without the backend file (stacks/backend.ts remoteStateRequired). */
+  requireRemoteState?: boolean;
   /** The function manifest (default handlers/functions.ts): tests pass a variant to prove a capability no function uses yet. */
   functions?: readonly FunctionSpec[];
 }
@@ -33,7 +35,7 @@ export class AuthStack extends TerraformStack {
     super(scope, id);
     const prefix = `auth-${props.environment}`;
     const vars = defineVariables(this);
-    configureBackend(this, props.environment, props.environmentsDir);
+    configureBackend(this, props.environment, props.environmentsDir, props.requireRemoteState);
     new AwsProvider(this, "aws", {
       region: vars.region.stringValue,
       defaultTags: [{ tags: { service: "auth", environment: props.environment, "managed-by": "cdktf" } }],

@@ -17,6 +17,7 @@ import { loadConfig, loadLimits } from "../handlers/lib/runtime/config.js";
 import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
+import { MissingBackendError, remoteStateRequired } from "../stacks/backend.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
 import { EXPECTED_ROUTES } from "./helpers/expected-routes.js";
 import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
@@ -717,8 +718,38 @@ describe("infrastructure (synthesized Terraform)", function () {
           s3: { bucket: "team-state", key: "auth/staging.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
         });
         expect(read(other.node.id).terraform.backend).to.have.property("local");
+        // Where remote state is required, the file is enough; without it the synth stops, naming the file.
+        const strict = new App({ outdir: join(root, "backend-strict") });
+        new AuthStack(strict, "auth-staging", { environment: "staging", bundles, environmentsDir, requireRemoteState: true });
+        const missing = (() => {
+          try {
+            new AuthStack(strict, "auth-dev", { environment: "dev", bundles, environmentsDir, requireRemoteState: true });
+          } catch (error) {
+            return error;
+          }
+        })();
+        expect(missing).to.be.instanceOf(MissingBackendError);
+        expect((missing as Error).message).to.include(join(environmentsDir, "dev.backend.json")).and.include("REQUIRE_REMOTE_STATE=false");
       } finally {
         rmSync(environmentsDir, { recursive: true, force: true });
+      }
+    });
+
+    it("requires remote state in GitHub Actions and when REQUIRE_REMOTE_STATE=true, never on a laptop by default", () => {
+      expect(remoteStateRequired({})).to.equal(false);
+      expect(remoteStateRequired({ CI: "true" }), "any CI but GitHub Actions (e.g. this repository's .ci/run) only tests").to.equal(false);
+      expect(remoteStateRequired({ GITHUB_ACTIONS: "true" })).to.equal(true);
+      expect(remoteStateRequired({ GITHUB_ACTIONS: "true", REQUIRE_REMOTE_STATE: "false" }), "an explicit throwaway synth").to.equal(false);
+      expect(remoteStateRequired({ REQUIRE_REMOTE_STATE: "true" })).to.equal(true);
+    });
+
+    it("every stack requires the Terraform the configuration needs, and both workflows pin a version inside it", async () => {
+      for (const env of ENVIRONMENTS) expect(stacks[env].json.terraform.required_version, env).to.equal(">= 1.10.0");
+      for (const workflow of ["plan.yml", "deploy.yml"]) {
+        const pinned = /terraform_version: (\d+)\.(\d+)\.(\d+)/.exec(readFileSync(join(ROOT, ".github", "workflows", workflow), "utf8"));
+        expect(pinned, workflow).not.to.equal(null);
+        const [major, minor] = [Number(pinned![1]), Number(pinned![2])];
+        expect(major > 1 || (major === 1 && minor >= 10), `${workflow} pins ${pinned![0]}`).to.equal(true);
       }
     });
   });

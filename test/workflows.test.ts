@@ -26,4 +26,14 @@ describe("pull-request and deploy workflows", () => {
     expect(deploy).to.include('npx cdktf deploy "auth-$ENV_NAME" --auto-approve --var-file="environments/$ENV_NAME.tfvars.json"');
     expect(deploy).to.include('bash scripts/smoke.sh "$API_URL"');
   });
+
+  it("both check the backend files before anything else and make the synth refuse local state", () => {
+    for (const [name, steps] of [["deploy.yml", read("deploy.yml")], ["plan.yml", read("plan.yml")]] as const) {
+      const job = name === "plan.yml" ? steps.slice(steps.indexOf("\n  plan:")) : steps;
+      expect(job, name).to.include('REQUIRE_REMOTE_STATE: "true"');
+      const names = [...job.matchAll(/^ {6}- (?:name: (.+)|uses: (\S+)|run: (.+))$/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
+      expect(names.slice(0, 2), name).to.deep.equal(["actions/checkout@v4", "Remote state is configured"]);
+      expect(job, name).to.match(/test -f "environments\/[^"]+\.backend\.json" \|\| \{ echo "::error .*; exit 1; \}/);
+    }
+  });
 });
