@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { FunctionName } from "../handlers/functions.js";
 import { bundleAll, ROOT } from "../bundle/bundler.js";
 import { AuthStack } from "./auth-stack.js";
+import { BootstrapStack } from "./bootstrap-stack.js";
 import { remoteStateRequired } from "./backend.js";
 
 /** The environments this repository deploys; each has environments/<env>.tfvars.json. */
@@ -20,7 +21,7 @@ export interface AppOptions {
 
 /**
  * Bundles every function for Lambda (esbuild, arm64 argon2), then composes one AuthStack
- * per environment from the same bundles. Bundling is async, hence a builder rather than
+ * per environment from the same bundles, and the account's `auth-bootstrap` stack. Bundling is async, hence a builder rather than
  * work in a construct.
  */
 export async function buildApp(options: AppOptions = {}): Promise<App> {
@@ -37,5 +38,7 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
       requireRemoteState: options.requireRemoteState ?? remoteStateRequired(process.env),
     });
   }
+  // Once per account and region, before the environments (README: from an empty account to a deployed stage).
+  new BootstrapStack(app, "auth-bootstrap", { environments: ENVIRONMENTS });
   return app;
 }
