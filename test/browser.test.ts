@@ -75,7 +75,7 @@ describe("the demo app in real Chromium", function () {
     await state(p, "signed-in");
   }
 
-  /** The newest link to `page` in the mail sent to the account. */
+  /** The newest link of `kind` in the mail sent to the account. */
   async function latestLink(kind: "verify-email" | "reset-password"): Promise<string> {
     const links = (await mailTo(runtime.ses.storeUrl, email))
       .map((mail) => new RegExp(`(https?://\\S+/${kind}\\?token=[^\\s"<]+)`).exec(mail.text)?.[1])
