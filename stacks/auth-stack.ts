@@ -83,6 +83,12 @@ export class AuthStack extends TerraformStack {
       SOURCE_SIGNUPS_PER_WINDOW: vars.sourceSignupsPerWindow.stringValue,
       ACCOUNT_EMAILS_PER_WINDOW: vars.accountEmailsPerWindow.stringValue,
     };
+    const refreshCookie = {
+      REFRESH_COOKIE_SAME_SITE: vars.refreshCookieSameSite.stringValue,
+      REFRESH_COOKIE_DOMAIN: vars.refreshCookieDomain.stringValue,
+      REFRESH_COOKIE_PATH: vars.refreshCookiePath.stringValue,
+      REFRESH_COOKIE_SECURE: Fn.conditional(vars.refreshCookieSecure.booleanValue, "true", "false") as string,
+    };
     const mail = {
       EMAIL_FROM: vars.emailFrom.stringValue,
       SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
@@ -107,6 +113,7 @@ export class AuthStack extends TerraformStack {
           ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
           ...(spec.refreshKeyActions.length ? { REFRESH_TOKEN_KEY_ID: refreshKey.arn } : {}),
           ...(spec.mailActions.length ? mail : {}),
+          ...(spec.refreshCookie ? refreshCookie : {}),
           ...(spec.publicKeys
             ? { JWT_PUBLIC_KEYS: Fn.join(",", Fn.concat([[key.publicKey], vars.previousPublicKeys.listValue])) }
             : {}),

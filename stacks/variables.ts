@@ -109,6 +109,29 @@ export function defineVariables(scope: Construct) {
       `\${can(regex("${APP_URL}", var.app_url))}`,
       "app_url must be an https URL like https://app.example.com or https://example.com/account, without query, fragment or trailing slash.",
     ]),
+    // The refresh cookie (handlers/lib/http/token-response.ts); the functions check the same rules at cold start.
+    refreshCookieSameSite: variable(
+      "refresh_cookie_same_site",
+      "string",
+      "SameSite of the refresh cookie: Strict (default; the app on the API's own site), Lax, or None (an app on another site; needs refresh_cookie_secure).",
+      "Strict",
+      [
+        '${contains(["Strict", "Lax", "None"], var.refresh_cookie_same_site) && (var.refresh_cookie_same_site != "None" || var.refresh_cookie_secure)}',
+        "refresh_cookie_same_site must be Strict, Lax or None, and None needs refresh_cookie_secure = true.",
+      ],
+    ),
+    refreshCookieDomain: variable(
+      "refresh_cookie_domain",
+      "string",
+      "Domain of the refresh cookie, e.g. example.com to send it to every subdomain; empty (default): the API's host only.",
+      "",
+      [`\${var.refresh_cookie_domain == "" || can(regex("${DOMAIN}", var.refresh_cookie_domain))}`, "refresh_cookie_domain must be empty or a lower-case domain like example.com."],
+    ),
+    refreshCookiePath: variable("refresh_cookie_path", "string", "Path of the refresh cookie: /auth (default: only the auth routes get it) or /.", "/auth", [
+      '${contains(["/auth", "/"], var.refresh_cookie_path)}',
+      "refresh_cookie_path must be /auth or /.",
+    ]),
+    refreshCookieSecure: variable("refresh_cookie_secure", "bool", "Send the refresh cookie over HTTPS only (default true; a deployed API is HTTPS only).", true),
     throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
     throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),
     // Per-route throttling of the credential routes (marked in handlers/routes.ts).

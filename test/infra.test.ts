@@ -13,7 +13,7 @@ import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { routes } from "../handlers/routes.js";
 import type { Config, Limits } from "../handlers/lib/domain/config.js";
 import { ConfigError } from "../handlers/lib/domain/errors.js";
-import { loadConfig, loadLimits } from "../handlers/lib/runtime/config.js";
+import { loadConfig, loadCookieSettings, loadLimits } from "../handlers/lib/runtime/config.js";
 import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
@@ -140,6 +140,21 @@ const EXPECTED_VALIDATIONS: Record<
   source_failed_logins_per_window: { ...range(1, 1_000_000), env: "SOURCE_FAILED_LOGINS_PER_WINDOW", field: "sourceFailedLoginsPerWindow", load: loadLimits },
   source_signups_per_window: { ...range(1, 1_000_000), env: "SOURCE_SIGNUPS_PER_WINDOW", field: "sourceSignupsPerWindow", load: loadLimits },
   account_emails_per_window: { ...range(1, 100), env: "ACCOUNT_EMAILS_PER_WINDOW", field: "accountEmailsPerWindow", load: loadLimits },
+  refresh_cookie_same_site: {
+    accepts: ["Strict", "Lax", "None"],
+    // Empty is not listed: Terraform refuses it, and at cold start an empty variable means unset (the default), as for every variable.
+    refuses: ["strict", "none", "None; Secure"],
+    env: "REFRESH_COOKIE_SAME_SITE",
+    load: loadCookieSettings,
+    context: { refresh_cookie_secure: true },
+  },
+  refresh_cookie_domain: {
+    accepts: ["", "example.com", "auth.example.co.uk"],
+    refuses: [".example.com", "Example.com", "example", "example.com;", "https://example.com"],
+    env: "REFRESH_COOKIE_DOMAIN",
+    load: loadCookieSettings,
+  },
+  refresh_cookie_path: { accepts: ["/auth", "/"], refuses: ["/me", "auth", "/auth/"], env: "REFRESH_COOKIE_PATH", load: loadCookieSettings },
   // Per-route throttling stays below the stage's own limits.
   credential_route_rate_limit: { accepts: [0.5, 1, 100], refuses: [0, -1, 100.5], context: { throttling_rate_limit: 100 } },
   credential_route_burst_limit: { accepts: [1, 200], refuses: [0, 201, 1.5], context: { throttling_burst_limit: 200 } },
@@ -205,6 +220,15 @@ const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string
     default: 3,
     condition: "${var.account_emails_per_window >= 1 && var.account_emails_per_window <= 100 && floor(var.account_emails_per_window) == var.account_emails_per_window}",
   },
+};
+
+/** The functions that set or clear the refresh cookie, so get its attributes (written out by hand). */
+const COOKIE_FUNCTIONS = ["login", "refresh", "logout", "delete-account"];
+const COOKIE_ENV = {
+  REFRESH_COOKIE_SAME_SITE: "${var.refresh_cookie_same_site}",
+  REFRESH_COOKIE_DOMAIN: "${var.refresh_cookie_domain}",
+  REFRESH_COOKIE_PATH: "${var.refresh_cookie_path}",
+  REFRESH_COOKIE_SECURE: '${var.refresh_cookie_secure ? "true" : "false"}',
 };
 
 /** The routes API Gateway throttles below the stage limit (written out by hand, not read from routes.ts). */
@@ -447,6 +471,8 @@ describe("infrastructure (synthesized Terraform)", function () {
             expect(vars.TABLE_NAME, spec.name).to.equal(spec.tableActions.length ? tableName : undefined);
             const limits = Object.fromEntries(Object.keys(ABUSE_LIMIT_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
             expect(limits, `${spec.name} abuse limits`).to.deep.equal(ABUSE_LIMIT_FUNCTIONS.includes(spec.name) ? ABUSE_LIMIT_ENV : {});
+            const cookie = Object.fromEntries(Object.keys(COOKIE_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
+            expect(cookie, `${spec.name} refresh cookie`).to.deep.equal(COOKIE_FUNCTIONS.includes(spec.name) ? COOKIE_ENV : {});
             expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? ref("aws_kms_key", key().id, "arn") : undefined);
             expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
             expect(vars.REFRESH_TOKEN_KEY_ID, spec.name).to.equal(EXPECTED_ACTIONS[spec.name].refreshKey.length ? ref("aws_kms_key", refreshKey().id, "arn") : undefined);
@@ -695,6 +721,12 @@ describe("infrastructure (synthesized Terraform)", function () {
   });
 
   describe("email_from with an address identity", () => {
+    it("refresh_cookie_same_site = None needs refresh_cookie_secure (browsers drop an insecure None cookie)", () => {
+      const condition = (stacks.dev.json.variable as any).refresh_cookie_same_site.validation[0].condition;
+      expect(evaluateCondition(condition, { refresh_cookie_same_site: "None", refresh_cookie_secure: false })).to.equal(false);
+      expect(evaluateCondition(condition, { refresh_cookie_same_site: "Lax", refresh_cookie_secure: false })).to.equal(true);
+    });
+
     it("an address identity admits only itself as email_from", () => {
       const condition = (stacks.dev.json.variable as any).email_from.validation[0].condition;
       for (const from of ADDRESS_IDENTITY.accepts) expect(evaluateCondition(condition, { email_identity: ADDRESS_IDENTITY.identity, email_from: from }), from).to.equal(true);
