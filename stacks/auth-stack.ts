@@ -5,6 +5,7 @@ import { functions as manifest, type FunctionName, type FunctionSpec } from "../
 import { AUTHORIZER, routes } from "../handlers/routes.js";
 import { AuthFunction } from "./auth-function.js";
 import { configureBackend } from "./backend.js";
+import { CustomDomain } from "./custom-domain.js";
 import { EmailIdentity } from "./email-identity.js";
 import { HttpApi } from "./http-api.js";
 import { RefreshTokenKey } from "./refresh-token-key.js";
@@ -55,8 +56,9 @@ export class AuthStack extends TerraformStack {
       logRetentionDays: vars.logRetentionDays.numberValue,
     });
 
-    // coalesce skips the empty default: the issuer is then the API's own URL.
-    const issuer = Fn.coalesce([vars.issuer.stringValue, api.api.apiEndpoint]);
+    const domain = new CustomDomain(this, "custom-domain", { domain: vars.customDomain, hostedZoneId: vars.hostedZoneId, apiId: api.api.id, stageId: api.stage.id });
+    // coalesce skips empty values: the issuer set, else the custom domain, else the API's own URL.
+    const issuer = Fn.coalesce([vars.issuer.stringValue, domain.issuer, api.api.apiEndpoint]);
     const shared = {
       // The maps ship in every zip; parsing them is opt-in because it slows cold starts.
       NODE_OPTIONS: Fn.conditional(vars.enableSourceMaps.booleanValue, "--enable-source-maps", "") as string,
@@ -127,6 +129,15 @@ export class AuthStack extends TerraformStack {
     new TerraformOutput(this, "api_url", { value: api.api.apiEndpoint, description: "Base URL: scripts/smoke.sh <api_url>" });
     new TerraformOutput(this, "table_name", { value: table.name });
     new TerraformOutput(this, "key_arn", { value: key.key.arn });
+    new TerraformOutput(this, "token_issuer", { value: issuer, description: "The iss of access tokens (and the base of the discovery document)" });
+    new TerraformOutput(this, "custom_domain_target", {
+      value: domain.target,
+      description: "Without hosted_zone_id: point custom_domain at this name (CNAME, or an alias record)",
+    });
+    new TerraformOutput(this, "certificate_validation", {
+      value: domain.validationRecord,
+      description: "Without hosted_zone_id: publish this DNS record (name type value) so ACM issues the certificate, then apply again",
+    });
     new TerraformOutput(this, "dkim_tokens", {
       value: email.dkimTokens,
       description: "For a domain identity, publish each as <token>._domainkey.<domain> CNAME <token>.dkim.amazonses.com (empty for an address identity)",

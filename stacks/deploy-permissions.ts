@@ -135,8 +135,33 @@ export function deployPermissions(environment: string, stateBucket: string): Per
       // API ids are chosen by AWS, so API Gateway allows no name prefix here.
       sid: "HttpApi",
       actions: ["apigateway:DELETE", "apigateway:GET", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT", "apigateway:TagResource", "apigateway:UntagResource"],
-      resources: [`arn:{partition}:apigateway:{region}::/apis`, `arn:{partition}:apigateway:{region}::/apis/*`, `arn:{partition}:apigateway:{region}::/tags/*`],
+      resources: [
+        `arn:{partition}:apigateway:{region}::/apis`,
+        `arn:{partition}:apigateway:{region}::/apis/*`,
+        `arn:{partition}:apigateway:{region}::/domainnames`,
+        `arn:{partition}:apigateway:{region}::/domainnames/*`,
+        `arn:{partition}:apigateway:{region}::/tags/*`,
+      ],
     },
+    // The custom domain (custom_domain in tfvars): its certificate, tied to the environment's tag, and its DNS records.
+    {
+      sid: "RequestCertificate",
+      actions: ["acm:RequestCertificate", "acm:AddTagsToCertificate"],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "aws:RequestTag/environment", values: [environment] }],
+    },
+    {
+      sid: "Certificates",
+      actions: ["acm:DeleteCertificate", "acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:RemoveTagsFromCertificate"],
+      resources: [arn("acm", "certificate/*")],
+      conditions: [{ test: "StringEquals", variable: "aws:ResourceTag/environment", values: [environment] }],
+    },
+    {
+      sid: "DnsRecords",
+      actions: ["route53:ChangeResourceRecordSets", "route53:GetHostedZone", "route53:ListResourceRecordSets"],
+      resources: ["arn:{partition}:route53:::hostedzone/*"],
+    },
+    { sid: "DnsChanges", actions: ["route53:GetChange"], resources: ["arn:{partition}:route53:::change/*"] },
     {
       sid: "Email",
       actions: [

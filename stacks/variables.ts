@@ -39,7 +39,21 @@ export function defineVariables(scope: Construct) {
       "${contains(var.tenants, var.default_tenant)}",
       "default_tenant must be one of tenants.",
     ]),
-    issuer: variable("issuer", "string", "The iss claim of access tokens. Empty: the API's own URL.", ""),
+    issuer: variable("issuer", "string", "The iss claim of access tokens. Empty: https://<custom_domain> if set, else the API's own URL.", ""),
+    customDomain: variable(
+      "custom_domain",
+      "string",
+      "The API's own domain, e.g. auth.example.com (an ACM certificate validated by DNS, an API Gateway domain name and mapping); empty (default): the execute-api URL only.",
+      "",
+      [`\${var.custom_domain == "" || can(regex("${DOMAIN}", var.custom_domain))}`, "custom_domain must be empty or a lower-case domain like auth.example.com."],
+    ),
+    hostedZoneId: variable(
+      "hosted_zone_id",
+      "string",
+      "Route 53 hosted zone of custom_domain: the certificate's validation record and the alias record are created there; empty: publish both by hand (outputs certificate_validation and custom_domain_target).",
+      "",
+      ['${var.hosted_zone_id == "" || (var.custom_domain != "" && can(regex("^Z[A-Z0-9]{1,31}$", var.hosted_zone_id)))}', "hosted_zone_id must be empty, or a Route 53 zone id like Z0123456789ABCDEFGHIJ with custom_domain set."],
+    ),
     accessTokenTtlSeconds: variable("access_token_ttl_seconds", "number", "Access token lifetime in seconds (60..86400).", 900, range("access_token_ttl_seconds", 60, 86_400)),
     refreshTokenTtlSeconds: variable("refresh_token_ttl_seconds", "number", "Session (refresh token) lifetime from login, in seconds.", 2_592_000, range("refresh_token_ttl_seconds", 300, 31_536_000)),
     refreshReuseGraceSeconds: variable(

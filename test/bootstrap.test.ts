@@ -80,8 +80,29 @@ const expectedDeploy = (env: string): Record<string, { actions: string[]; resour
     },
     HttpApi: {
       actions: ["apigateway:DELETE", "apigateway:GET", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT", "apigateway:TagResource", "apigateway:UntagResource"],
-      resources: [`arn:${PARTITION}:apigateway:${REGION}::/apis`, `arn:${PARTITION}:apigateway:${REGION}::/apis/*`, `arn:${PARTITION}:apigateway:${REGION}::/tags/*`],
+      resources: [
+        `arn:${PARTITION}:apigateway:${REGION}::/apis`,
+        `arn:${PARTITION}:apigateway:${REGION}::/apis/*`,
+        `arn:${PARTITION}:apigateway:${REGION}::/domainnames`,
+        `arn:${PARTITION}:apigateway:${REGION}::/domainnames/*`,
+        `arn:${PARTITION}:apigateway:${REGION}::/tags/*`,
+      ],
     },
+    RequestCertificate: {
+      actions: ["acm:RequestCertificate", "acm:AddTagsToCertificate"],
+      resources: ["*"],
+      condition: [{ test: "StringEquals", variable: "aws:RequestTag/environment", values: [env] }],
+    },
+    Certificates: {
+      actions: ["acm:DeleteCertificate", "acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:RemoveTagsFromCertificate"],
+      resources: [arn("acm", "certificate/*")],
+      condition: [{ test: "StringEquals", variable: "aws:ResourceTag/environment", values: [env] }],
+    },
+    DnsRecords: {
+      actions: ["route53:ChangeResourceRecordSets", "route53:GetHostedZone", "route53:ListResourceRecordSets"],
+      resources: [`arn:${PARTITION}:route53:::hostedzone/*`],
+    },
+    DnsChanges: { actions: ["route53:GetChange"], resources: [`arn:${PARTITION}:route53:::change/*`] },
     Email: {
       actions: [
         "ses:CreateConfigurationSet", "ses:CreateEmailIdentity", "ses:DeleteConfigurationSet", "ses:DeleteEmailIdentity", "ses:GetConfigurationSet",

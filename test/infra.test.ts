@@ -154,6 +154,12 @@ const EXPECTED_VALIDATIONS: Record<
     env: "REFRESH_COOKIE_DOMAIN",
     load: loadCookieSettings,
   },
+  custom_domain: { accepts: ["", "auth.example.com", "example.co.uk"], refuses: ["Auth.example.com", "example", "https://auth.example.com", "auth.example.com."] },
+  hosted_zone_id: {
+    accepts: ["", "Z0123456789ABCDEFGHIJ", "Z1"],
+    refuses: ["z0123", "0123", "Z012 3", "Z"],
+    context: { custom_domain: "auth.example.com" },
+  },
   refresh_cookie_path: { accepts: ["/auth", "/"], refuses: ["/me", "auth", "/auth/"], env: "REFRESH_COOKIE_PATH", load: loadCookieSettings },
   // Per-route throttling stays below the stage's own limits.
   credential_route_rate_limit: { accepts: [0.5, 1, 100], refuses: [0, -1, 100.5], context: { throttling_rate_limit: 100 } },
@@ -466,7 +472,8 @@ describe("infrastructure (synthesized Terraform)", function () {
               PASSWORD_MIN_LENGTH: "${var.password_min_length}",
               CORS_ALLOWED_ORIGINS: '${join(",", var.cors_allowed_origins)}',
               NODE_OPTIONS: '${var.enable_source_maps ? "--enable-source-maps" : ""}',
-              ISSUER: `\${coalesce(var.issuer, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
+              // The issuer set, else https://<custom_domain>, else the API's own URL.
+              ISSUER: `\${coalesce(var.issuer, local.${Object.keys(s().json.locals)[0]}, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
             });
             expect(vars.TABLE_NAME, spec.name).to.equal(spec.tableActions.length ? tableName : undefined);
             const limits = Object.fromEntries(Object.keys(ABUSE_LIMIT_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
@@ -658,6 +665,59 @@ describe("infrastructure (synthesized Terraform)", function () {
         });
       });
 
+      describe("custom domain (optional, from custom_domain and hosted_zone_id)", () => {
+        const ENABLED = '${var.custom_domain != "" ? 1 : 0}';
+        const WITH_ZONE = '${var.custom_domain != "" && var.hosted_zone_id != "" ? 1 : 0}';
+        const one = (type: string, suffix: string) => s().at(type, `custom-domain/${suffix}`);
+        const indexed = (type: string, suffix: string, attribute: string) => `\${${type}.${one(type, suffix).id}[0].${attribute}}`;
+
+        it("exists only when custom_domain is set; Route 53 records only with a hosted zone", () => {
+          expect(one("aws_acm_certificate", "certificate").count).to.equal(ENABLED);
+          expect(one("aws_apigatewayv2_domain_name", "domain-name").count).to.equal(ENABLED);
+          expect(one("aws_apigatewayv2_api_mapping", "mapping").count).to.equal(ENABLED);
+          expect(one("aws_route53_record", "validation-record").count).to.equal(WITH_ZONE);
+          expect(one("aws_acm_certificate_validation", "validation").count).to.equal(WITH_ZONE);
+          expect(one("aws_route53_record", "alias-record").count).to.equal(WITH_ZONE);
+        });
+
+        it("a DNS-validated certificate, a regional TLS 1.2 domain name mapped to the $default stage, and an alias record", () => {
+          expect(one("aws_acm_certificate", "certificate")).to.deep.include({ domain_name: "${var.custom_domain}", validation_method: "DNS", lifecycle: { create_before_destroy: true } });
+          expect(one("aws_acm_certificate_validation", "validation")).to.deep.include({
+            certificate_arn: indexed("aws_acm_certificate", "certificate", "arn"),
+            validation_record_fqdns: [indexed("aws_route53_record", "validation-record", "fqdn")],
+          });
+          const dn = one("aws_apigatewayv2_domain_name", "domain-name");
+          expect(dn.domain_name).to.equal("${var.custom_domain}");
+          expect(dn.domain_name_configuration).to.deep.include({ endpoint_type: "REGIONAL", security_policy: "TLS_1_2" });
+          // The issued certificate when Route 53 validates it, else the requested one (validated by hand first).
+          expect(dn.domain_name_configuration.certificate_arn).to.equal(
+            `\${coalesce(one(aws_acm_certificate_validation.${one("aws_acm_certificate_validation", "validation").id}[*].certificate_arn), aws_acm_certificate.${one("aws_acm_certificate", "certificate").id}[0].arn)}`,
+          );
+          expect(one("aws_apigatewayv2_api_mapping", "mapping")).to.deep.include({
+            api_id: ref("aws_apigatewayv2_api", api().id, "id"),
+            domain_name: indexed("aws_apigatewayv2_domain_name", "domain-name", "id"),
+            stage: ref("aws_apigatewayv2_stage", s().at("aws_apigatewayv2_stage", "http/stage").id, "id"),
+          });
+          expect(one("aws_route53_record", "alias-record")).to.deep.include({
+            zone_id: "${var.hosted_zone_id}",
+            name: "${var.custom_domain}",
+            type: "A",
+            alias: {
+              name: indexed("aws_apigatewayv2_domain_name", "domain-name", "domain_name_configuration[0].target_domain_name"),
+              zone_id: indexed("aws_apigatewayv2_domain_name", "domain-name", "domain_name_configuration[0].hosted_zone_id"),
+              evaluate_target_health: false,
+            },
+          });
+        });
+
+        it("the issuer follows the domain: https://<custom_domain> unless issuer is set, and outputs what to publish by hand", () => {
+          expect(Object.values(s().json.locals)).to.deep.equal(['${var.custom_domain != "" ? "https://${var.custom_domain}" : ""}']);
+          expect(s().json.output.token_issuer.value).to.equal(fn("login").environment.variables.ISSUER);
+          expect(s().json.output.custom_domain_target.value).to.include("one(aws_apigatewayv2_domain_name.");
+          expect(s().json.output.certificate_validation.value).to.match(/^\$\{var\.custom_domain != "" \? ".*resource_record_name.*resource_record_type.*resource_record_value\}" : null\}$/);
+        });
+      });
+
       it("outputs the API URL, table name and key ARN", () => {
         expect(s().json.output.api_url.value).to.equal(ref("aws_apigatewayv2_api", api().id, "api_endpoint"));
         expect(s().json.output.table_name.value).to.equal(ref("aws_dynamodb_table", table().id, "name"));
@@ -721,6 +781,11 @@ describe("infrastructure (synthesized Terraform)", function () {
   });
 
   describe("email_from with an address identity", () => {
+    it("hosted_zone_id needs custom_domain", () => {
+      const condition = (stacks.dev.json.variable as any).hosted_zone_id.validation[0].condition;
+      expect(evaluateCondition(condition, { hosted_zone_id: "Z0123456789ABCDEFGHIJ", custom_domain: "" })).to.equal(false);
+    });
+
     it("refresh_cookie_same_site = None needs refresh_cookie_secure (browsers drop an insecure None cookie)", () => {
       const condition = (stacks.dev.json.variable as any).refresh_cookie_same_site.validation[0].condition;
       expect(evaluateCondition(condition, { refresh_cookie_same_site: "None", refresh_cookie_secure: false })).to.equal(false);
