@@ -38,7 +38,9 @@ describe("the Lambda zips on their target (arm64 Node 22 under qemu, on dynalite
 
   if ("missing" in found) {
     const problem = `missing ${found.missing.join(", ")}: ${PREPARE_ARM64}`;
-    if (!inCi()) it(`run register, login and the authorizer from the synthesized zips (pending: ${problem})`);
+    // GitHub's Ubuntu runners (plan.yml, deploy.yml) have no Debian arm64 sysroot to download: there the
+    // test is pending like on a laptop; this repository's CI (.ci/run) prepares the runtime and requires it.
+    if (!inCi() || process.env.GITHUB_ACTIONS === "true") it(`run register, login and the authorizer from the synthesized zips (pending: ${problem})`);
     else it("run register, login and the authorizer from the synthesized zips", () => expect.fail(problem));
     return;
   }
