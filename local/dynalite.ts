@@ -13,6 +13,7 @@ import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { listenOnLoopback } from "./listen.js";
+import { LocalDataError, RESET_HINT } from "./local-data.js";
 
 const require = createRequire(import.meta.url);
 
@@ -62,7 +63,7 @@ export async function ensureTable(db: DynamoDBClient, tableName: string): Promis
   try {
     const { Table } = await db.send(new DescribeTableCommand({ TableName: tableName }));
     if (!Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === TABLE.sessionsByOwner.name)) {
-      throw new Error(`the local table ${tableName} predates the ${TABLE.sessionsByOwner.name} index: delete the local data folder's dynalite/ (or run with --memory) to start afresh`);
+      throw new LocalDataError(`the local table ${tableName} predates the ${TABLE.sessionsByOwner.name} index, which dynalite cannot add to it; ${RESET_HINT}`);
     }
     return;
   } catch (error) {

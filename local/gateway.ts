@@ -112,7 +112,11 @@ export function createGateway(options: GatewayOptions): Server {
       .catch(() => gatewayAnswer(500, "Internal Server Error"))
       .then((result) => {
         send(response, { ...result, headers: { ...result.headers, ...corsHeaders(request.headers.origin) } });
-        options.log?.(`${request.method} ${request.url} ${result.status} ${(performance.now() - started).toFixed(1)}ms`);
+        // One JSON line, like the stage's access log. The path without its query: mail links
+        // carry single-use tokens there, and nothing secret is logged.
+        const path = (request.url ?? "/").split("?")[0];
+        const latencyMs = Number((performance.now() - started).toFixed(1));
+        options.log?.(JSON.stringify({ level: "info", time: new Date().toISOString(), service: "gateway", message: "request", method: request.method, path, status: result.status, latencyMs }));
       });
   });
 }
