@@ -8,7 +8,7 @@
 import { build, type Plugin } from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { functions, type FunctionName, type FunctionSpec } from "../handlers/functions.js";
 
@@ -91,6 +91,8 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
     metafile: true,
     plugins: [argon2BesideBundle, jsonwebtokenOnNode22],
   });
+  // Host bundles keep esbuild's paths, which lead to the real files for local stack traces.
+  if (target === "lambda") projectRelativeSourceMap(join(dir, "index.js.map"));
   // The bundle is CommonJS; without this, a parent package.json with "type": "module"
   // (this project's, in dist/) would make Node load it as ESM.
   writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
@@ -101,6 +103,18 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
     bundleBytes: statSync(join(dir, "index.js")).size,
     inputs: Object.keys(result.metafile.inputs),
   };
+}
+
+/**
+ * esbuild writes the map's `sources` relative to the output folder, so they spell the path from
+ * there to the clone (`../../../home/ci/work/...`): two machines, or two output folders, gave
+ * different bytes, hence a different Lambda zip. Relative to the project root they are the same
+ * everywhere (`handlers/login.ts`), and Lambda's stack traces stay readable.
+ */
+function projectRelativeSourceMap(mapFile: string): void {
+  const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sources: string[] };
+  map.sources = map.sources.map((source) => relative(ROOT, resolve(dirname(mapFile), source)).split(sep).join("/"));
+  writeFileSync(mapFile, JSON.stringify(map));
 }
 
 /** Bundles every function in the manifest; rejects if any one fails. */

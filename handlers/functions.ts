@@ -30,6 +30,8 @@ export interface FunctionSpec {
   refreshKeyActions: readonly string[];
   /** Needs the public keys (verification or publishing). */
   publicKeys: boolean;
+  /** Sets or clears the refresh cookie, so reads its attributes (REFRESH_COOKIE_*). */
+  refreshCookie: boolean;
   /**
    * SES actions (`ses:SendEmail`) on the environment's identity and configuration set only;
    * a function with any also gets EMAIL_FROM, SES_CONFIGURATION_SET and APP_URL.
@@ -47,6 +49,7 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
   keyActions: [],
   refreshKeyActions: [],
   publicKeys: false,
+  refreshCookie: false,
   mailActions: [],
   ...rest,
 });
@@ -77,6 +80,7 @@ export const functions: readonly FunctionSpec[] = [
     abuseLimits: true,
     keyActions: ["kms:Sign"],
     refreshKeyActions: ["kms:GenerateMac"],
+    refreshCookie: true,
   }),
   spec("refresh", {
     tableActions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
@@ -84,8 +88,9 @@ export const functions: readonly FunctionSpec[] = [
     abuseLimits: true,
     keyActions: ["kms:Sign"],
     refreshKeyActions: ["kms:GenerateMac"],
+    refreshCookie: true,
   }),
-  spec("logout", { tableActions: ["dynamodb:UpdateItem"], tableKeys: [session, user] }),
+  spec("logout", { tableActions: ["dynamodb:UpdateItem"], tableKeys: [session, user], refreshCookie: true }),
   spec("me", { tableActions: ["dynamodb:GetItem"], tableKeys: [user] }),
   spec("jwks", { publicKeys: true }),
   // Strict routes read the session and its user in one BatchGetItem.
@@ -106,6 +111,7 @@ export const functions: readonly FunctionSpec[] = [
     tableKeys: [session, user, login, source, sessionOwner, emailToken],
     abuseLimits: true,
     refreshKeyActions: ["kms:GenerateMac"],
+    refreshCookie: true,
   }),
   // Consumes the token (conditional delete), then marks the user verified.
   spec("verify-email", { tableActions: ["dynamodb:DeleteItem", "dynamodb:UpdateItem"], tableKeys: [emailToken, user] }),

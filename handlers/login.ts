@@ -7,7 +7,7 @@ import { httpHandler } from "./lib/http/error-response.js";
 import { jsonBody } from "./lib/http/json-body.js";
 import { clientOf, sourceAddress } from "./lib/http/source-address.js";
 import { tokenResponse } from "./lib/http/token-response.js";
-import { loadConfig } from "./lib/runtime/config.js";
+import { loadConfig, loadCookieSettings } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
 import { passwordCheckDeps } from "./lib/runtime/password-check-deps.js";
 import { signerFromEnv } from "./lib/runtime/signer-from-env.js";
@@ -16,9 +16,10 @@ const config = loadConfig(process.env);
 const logger = createLogger("login", process.env.LOG_LEVEL);
 const signer = signerFromEnv(process.env);
 const deps = passwordCheckDeps(process.env, logger);
+const refreshCookie = loadCookieSettings(process.env);
 
 export const handler = httpHandler(logger, async (event) => {
   const user = await attemptLogin(readCredentials(jsonBody(event), config), sourceAddress(event), deps);
   requireVerifiedEmail(user, config);
-  return tokenResponse(await startSession(user, { ...deps, config, signer: await signer() }, clientOf(event)));
+  return tokenResponse(await startSession(user, { ...deps, config, signer: await signer() }, clientOf(event)), refreshCookie);
 });

@@ -10,7 +10,7 @@ import { cookie, type HttpEvent } from "./lib/http/event.js";
 import { jsonBody } from "./lib/http/json-body.js";
 import { clientOf, sourceAddress } from "./lib/http/source-address.js";
 import { REFRESH_COOKIE, tokenResponse } from "./lib/http/token-response.js";
-import { allowedOrigins, loadConfig, loadLimits } from "./lib/runtime/config.js";
+import { allowedOrigins, loadConfig, loadCookieSettings, loadLimits } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
 import { macKeyFromEnv } from "./lib/runtime/mac-key-from-env.js";
 import { signerFromEnv } from "./lib/runtime/signer-from-env.js";
@@ -20,6 +20,7 @@ const config = loadConfig(process.env);
 const logger = createLogger("refresh", process.env.LOG_LEVEL);
 const signer = signerFromEnv(process.env);
 const origins = allowedOrigins(process.env);
+const refreshCookie = loadCookieSettings(process.env);
 const deps = {
   config,
   logger,
@@ -36,7 +37,7 @@ export const handler = httpHandler(logger, async (event) => {
   const tokens = await limitFailures(sourceAddress(event), deps, async () =>
     refreshSession(presented, { ...deps, signer: await signer() }, clientOf(event)),
   );
-  return tokenResponse(tokens);
+  return tokenResponse(tokens, refreshCookie);
 });
 
 /**

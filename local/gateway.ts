@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { CORS, type Route } from "../handlers/routes.js";
+import { staticFiles, type StaticFiles } from "./static-files.js";
 
 /** A Lambda handler as the bundles export it. */
 export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   authorizerCacheTtlSeconds: number;
   /** Browser origins allowed by CORS ("*" for any); none: no CORS headers, as without cors_configuration. */
   corsAllowedOrigins?: readonly string[];
+  /** Files for GETs that no route matches (API routes keep precedence); default: the demo app. */
+  staticFiles?: StaticFiles;
   log?: (line: string) => void;
   now?: () => number;
 }
@@ -43,6 +46,7 @@ const gatewayAnswer = (status: number, message: string): Answer => ({
 
 export function createGateway(options: GatewayOptions): Server {
   const now = options.now ?? Date.now;
+  const files = options.staticFiles ?? staticFiles();
   const cache = new Map<string, { expires: number; result: { isAuthorized: boolean; context?: Record<string, unknown> } }>();
 
   /** The authorizer's context, or API Gateway's refusal. */
@@ -90,9 +94,9 @@ export function createGateway(options: GatewayOptions): Server {
       return { status: 204, headers: preflight, body: "" };
     }
     const matched = matchRoute(options.routes, request.method ?? "", url.pathname);
-    if (!matched) return gatewayAnswer(404, "Not Found");
+    if (!matched) return (await files(request.method ?? "", url.pathname)) ?? gatewayAnswer(404, "Not Found");
     const { route, pathParameters } = matched;
-    // The port is bound before the bundles load (the issuer is the URL): ask callers to retry.
+    // The port is bound before the bundles load (APP_URL defaults to the URL): ask callers to retry.
     if (!options.functions[route.handler]) return gatewayAnswer(503, "Service Unavailable");
     const event = toV2Event(request, url, route, body, now());
     if (Object.keys(pathParameters).length) event.pathParameters = pathParameters;

@@ -132,7 +132,8 @@ export async function reviewEnvironment(environment: string): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), "auth-review-"));
   try {
     process.env.CHECKPOINT_DISABLE = "1";
-    const app = await buildApp({ outdir: join(root, "out"), bundleDir: join(root, "bundles") });
+    // A synth to read, never to deploy: local state is fine.
+    const app = await buildApp({ outdir: join(root, "out"), bundleDir: join(root, "bundles"), requireRemoteState: false });
     app.synth();
     const stack = JSON.parse(readFileSync(join(root, "out", "stacks", `auth-${environment}`, "cdk.tf.json"), "utf8"));
     const tfvars = JSON.parse(readFileSync(join(ROOT, "environments", `${environment}.tfvars.json`), "utf8"));

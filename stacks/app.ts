@@ -3,6 +3,8 @@ import { join } from "node:path";
 import type { FunctionName } from "../handlers/functions.js";
 import { bundleAll, ROOT } from "../bundle/bundler.js";
 import { AuthStack } from "./auth-stack.js";
+import { BootstrapStack } from "./bootstrap-stack.js";
+import { remoteStateRequired } from "./backend.js";
 
 /** The environments this repository deploys; each has environments/<env>.tfvars.json. */
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
@@ -13,11 +15,13 @@ export interface AppOptions {
   /** Where the Lambda bundles are built (default .build/lambda). */
   bundleDir?: string;
   environmentsDir?: string;
+  /** Refuse local state (default: remoteStateRequired(process.env), i.e. in GitHub Actions or when asked). */
+  requireRemoteState?: boolean;
 }
 
 /**
  * Bundles every function for Lambda (esbuild, arm64 argon2), then composes one AuthStack
- * per environment from the same bundles. Bundling is async, hence a builder rather than
+ * per environment from the same bundles, and the account's `auth-bootstrap` stack. Bundling is async, hence a builder rather than
  * work in a construct.
  */
 export async function buildApp(options: AppOptions = {}): Promise<App> {
@@ -31,7 +35,10 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
       environment,
       bundles,
       environmentsDir: options.environmentsDir ?? join(ROOT, "environments"),
+      requireRemoteState: options.requireRemoteState ?? remoteStateRequired(process.env),
     });
   }
+  // Once per account and region, before the environments (README: from an empty account to a deployed stage).
+  new BootstrapStack(app, "auth-bootstrap", { environments: ENVIRONMENTS });
   return app;
 }

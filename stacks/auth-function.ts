@@ -54,7 +54,7 @@ export class AuthFunction extends Construct {
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
     });
-    this.role = new IamRole(this, "role", { name: `${name}-lambda`, assumeRolePolicy: trust.json });
+    this.role = new IamRole(this, "role", { name: functionRoleName(props.prefix, spec.name), assumeRolePolicy: trust.json });
 
     const statement: DataAwsIamPolicyDocumentStatement[] = [
       // The log group exists already (created above), so no logs:CreateLogGroup.
@@ -101,3 +101,6 @@ export class AuthFunction extends Construct {
     });
   }
 }
+
+/** A function's role name; the bootstrap stack's deploy role may create and pass exactly these. */
+export const functionRoleName = (prefix: string, fn: string): string => `${prefix}-${fn}-lambda`;

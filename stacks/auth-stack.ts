@@ -5,6 +5,7 @@ import { functions as manifest, type FunctionName, type FunctionSpec } from "../
 import { AUTHORIZER, routes } from "../handlers/routes.js";
 import { AuthFunction } from "./auth-function.js";
 import { configureBackend } from "./backend.js";
+import { CustomDomain } from "./custom-domain.js";
 import { EmailIdentity } from "./email-identity.js";
 import { HttpApi } from "./http-api.js";
 import { RefreshTokenKey } from "./refresh-token-key.js";
@@ -19,6 +20,8 @@ export interface AuthStackProps {
   bundles: Readonly<Record<FunctionName, string>>;
   /** Where `<env>.backend.json` files live. */
   environmentsDir: string;
+  /** Refuse to synthesize without the backend file (stacks/backend.ts remoteStateRequired). */
+  requireRemoteState?: boolean;
   /** The function manifest (default handlers/functions.ts): tests pass a variant to prove a capability no function uses yet. */
   functions?: readonly FunctionSpec[];
 }
@@ -33,7 +36,7 @@ export class AuthStack extends TerraformStack {
     super(scope, id);
     const prefix = `auth-${props.environment}`;
     const vars = defineVariables(this);
-    configureBackend(this, props.environment, props.environmentsDir);
+    configureBackend(this, props.environment, props.environmentsDir, props.requireRemoteState);
     new AwsProvider(this, "aws", {
       region: vars.region.stringValue,
       defaultTags: [{ tags: { service: "auth", environment: props.environment, "managed-by": "cdktf" } }],
@@ -53,8 +56,9 @@ export class AuthStack extends TerraformStack {
       logRetentionDays: vars.logRetentionDays.numberValue,
     });
 
-    // coalesce skips the empty default: the issuer is then the API's own URL.
-    const issuer = Fn.coalesce([vars.issuer.stringValue, api.api.apiEndpoint]);
+    const domain = new CustomDomain(this, "custom-domain", { domain: vars.customDomain, hostedZoneId: vars.hostedZoneId, apiId: api.api.id, stageId: api.stage.id });
+    // coalesce skips empty values: the issuer set, else the custom domain, else the API's own URL.
+    const issuer = Fn.coalesce([vars.issuer.stringValue, domain.issuer, api.api.apiEndpoint]);
     const shared = {
       // The maps ship in every zip; parsing them is opt-in because it slows cold starts.
       NODE_OPTIONS: Fn.conditional(vars.enableSourceMaps.booleanValue, "--enable-source-maps", "") as string,
@@ -81,6 +85,12 @@ export class AuthStack extends TerraformStack {
       SOURCE_SIGNUPS_PER_WINDOW: vars.sourceSignupsPerWindow.stringValue,
       ACCOUNT_EMAILS_PER_WINDOW: vars.accountEmailsPerWindow.stringValue,
     };
+    const refreshCookie = {
+      REFRESH_COOKIE_SAME_SITE: vars.refreshCookieSameSite.stringValue,
+      REFRESH_COOKIE_DOMAIN: vars.refreshCookieDomain.stringValue,
+      REFRESH_COOKIE_PATH: vars.refreshCookiePath.stringValue,
+      REFRESH_COOKIE_SECURE: Fn.conditional(vars.refreshCookieSecure.booleanValue, "true", "false") as string,
+    };
     const mail = {
       EMAIL_FROM: vars.emailFrom.stringValue,
       SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
@@ -105,6 +115,7 @@ export class AuthStack extends TerraformStack {
           ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
           ...(spec.refreshKeyActions.length ? { REFRESH_TOKEN_KEY_ID: refreshKey.arn } : {}),
           ...(spec.mailActions.length ? mail : {}),
+          ...(spec.refreshCookie ? refreshCookie : {}),
           ...(spec.publicKeys
             ? { JWT_PUBLIC_KEYS: Fn.join(",", Fn.concat([[key.publicKey], vars.previousPublicKeys.listValue])) }
             : {}),
@@ -118,6 +129,15 @@ export class AuthStack extends TerraformStack {
     new TerraformOutput(this, "api_url", { value: api.api.apiEndpoint, description: "Base URL: scripts/smoke.sh <api_url>" });
     new TerraformOutput(this, "table_name", { value: table.name });
     new TerraformOutput(this, "key_arn", { value: key.key.arn });
+    new TerraformOutput(this, "token_issuer", { value: issuer, description: "The iss of access tokens (and the base of the discovery document)" });
+    new TerraformOutput(this, "custom_domain_target", {
+      value: domain.target,
+      description: "Without hosted_zone_id: point custom_domain at this name (CNAME, or an alias record)",
+    });
+    new TerraformOutput(this, "certificate_validation", {
+      value: domain.validationRecord,
+      description: "Without hosted_zone_id: publish this DNS record (name type value) so ACM issues the certificate, then apply again",
+    });
     new TerraformOutput(this, "dkim_tokens", {
       value: email.dkimTokens,
       description: "For a domain identity, publish each as <token>._domainkey.<domain> CNAME <token>.dkim.amazonses.com (empty for an address identity)",

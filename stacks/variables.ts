@@ -39,7 +39,21 @@ export function defineVariables(scope: Construct) {
       "${contains(var.tenants, var.default_tenant)}",
       "default_tenant must be one of tenants.",
     ]),
-    issuer: variable("issuer", "string", "The iss claim of access tokens. Empty: the API's own URL.", ""),
+    issuer: variable("issuer", "string", "The iss claim of access tokens. Empty: https://<custom_domain> if set, else the API's own URL.", ""),
+    customDomain: variable(
+      "custom_domain",
+      "string",
+      "The API's own domain, e.g. auth.example.com (an ACM certificate validated by DNS, an API Gateway domain name and mapping); empty (default): the execute-api URL only.",
+      "",
+      [`\${var.custom_domain == "" || can(regex("${DOMAIN}", var.custom_domain))}`, "custom_domain must be empty or a lower-case domain like auth.example.com."],
+    ),
+    hostedZoneId: variable(
+      "hosted_zone_id",
+      "string",
+      "Route 53 hosted zone of custom_domain: the certificate's validation record and the alias record are created there; empty: publish both by hand (outputs certificate_validation and custom_domain_target).",
+      "",
+      ['${var.hosted_zone_id == "" || (var.custom_domain != "" && can(regex("^Z[A-Z0-9]{1,31}$", var.hosted_zone_id)))}', "hosted_zone_id must be empty, or a Route 53 zone id like Z0123456789ABCDEFGHIJ with custom_domain set."],
+    ),
     accessTokenTtlSeconds: variable("access_token_ttl_seconds", "number", "Access token lifetime in seconds (60..86400).", 900, range("access_token_ttl_seconds", 60, 86_400)),
     refreshTokenTtlSeconds: variable("refresh_token_ttl_seconds", "number", "Session (refresh token) lifetime from login, in seconds.", 2_592_000, range("refresh_token_ttl_seconds", 300, 31_536_000)),
     refreshReuseGraceSeconds: variable(
@@ -109,13 +123,36 @@ export function defineVariables(scope: Construct) {
       `\${can(regex("${APP_URL}", var.app_url))}`,
       "app_url must be an https URL like https://app.example.com or https://example.com/account, without query, fragment or trailing slash.",
     ]),
+    // The refresh cookie (handlers/lib/http/token-response.ts); the functions check the same rules at cold start.
+    refreshCookieSameSite: variable(
+      "refresh_cookie_same_site",
+      "string",
+      "SameSite of the refresh cookie: Strict (default; the app on the API's own site), Lax, or None (an app on another site; needs refresh_cookie_secure).",
+      "Strict",
+      [
+        '${contains(["Strict", "Lax", "None"], var.refresh_cookie_same_site) && (var.refresh_cookie_same_site != "None" || var.refresh_cookie_secure)}',
+        "refresh_cookie_same_site must be Strict, Lax or None, and None needs refresh_cookie_secure = true.",
+      ],
+    ),
+    refreshCookieDomain: variable(
+      "refresh_cookie_domain",
+      "string",
+      "Domain of the refresh cookie, e.g. example.com to send it to every subdomain; empty (default): the API's host only.",
+      "",
+      [`\${var.refresh_cookie_domain == "" || can(regex("${DOMAIN}", var.refresh_cookie_domain))}`, "refresh_cookie_domain must be empty or a lower-case domain like example.com."],
+    ),
+    refreshCookiePath: variable("refresh_cookie_path", "string", "Path of the refresh cookie: /auth (default: only the auth routes get it) or /.", "/auth", [
+      '${contains(["/auth", "/"], var.refresh_cookie_path)}',
+      "refresh_cookie_path must be /auth or /.",
+    ]),
+    refreshCookieSecure: variable("refresh_cookie_secure", "bool", "Send the refresh cookie over HTTPS only (default true; a deployed API is HTTPS only).", true),
     throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
     throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),
-    // Per-route throttling of login, register and refresh (the routes marked in handlers/routes.ts).
+    // Per-route throttling of the credential routes (marked in handlers/routes.ts).
     credentialRouteRateLimit: variable(
       "credential_route_rate_limit",
       "number",
-      "Steady-state request rate limit of each credential route (login, register, refresh), at most throttling_rate_limit.",
+      "Steady-state request rate limit of each credential route (those marked in handlers/routes.ts: sign-in, register, refresh, password and email-link routes), at most throttling_rate_limit.",
       undefined,
       [
         "${var.credential_route_rate_limit > 0 && var.credential_route_rate_limit <= var.throttling_rate_limit}",
@@ -125,7 +162,7 @@ export function defineVariables(scope: Construct) {
     credentialRouteBurstLimit: variable(
       "credential_route_burst_limit",
       "number",
-      "Burst limit of each credential route (login, register, refresh), at most throttling_burst_limit.",
+      "Burst limit of each credential route (those marked in handlers/routes.ts), at most throttling_burst_limit.",
       undefined,
       [
         "${var.credential_route_burst_limit >= 1 && var.credential_route_burst_limit <= var.throttling_burst_limit && floor(var.credential_route_burst_limit) == var.credential_route_burst_limit}",
@@ -140,7 +177,7 @@ export function defineVariables(scope: Construct) {
     passwordHashingMemoryMb: variable(
       "password_hashing_memory_mb",
       "number",
-      "Memory of register and login, which run argon2id (19 MiB per hash; Lambda CPU grows with memory), in MB.",
+      "Memory of the functions that run argon2id (register, login, password change and reset, account deletion: 19 MiB per hash; Lambda CPU grows with memory), in MB.",
       1024,
     ),
     deletionProtection: variable("deletion_protection", "bool", "Protect the user table from deletion (DynamoDB deletion protection)."),

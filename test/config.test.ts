@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadConfig, loadLimits, logLevel } from "../handlers/lib/runtime/config.js";
+import { loadConfig, loadCookieSettings, loadLimits, logLevel } from "../handlers/lib/runtime/config.js";
 import { createLogger } from "../handlers/lib/runtime/logger.js";
 import { ConfigError } from "../handlers/lib/domain/errors.js";
 import { loadVerificationKeys } from "../handlers/lib/runtime/keys-from-env.js";
@@ -124,6 +124,35 @@ describe("configuration", () => {
     for (const [variable, env, message] of limitCases) {
       it(`names ${variable} when it is bad (${JSON.stringify(env)})`, () => {
         const error = failure(() => loadLimits(env));
+        expect(error.variable).to.equal(variable);
+        expect(error.message).to.match(message);
+      });
+    }
+  });
+
+  describe("refresh cookie", () => {
+    it("defaults to HttpOnly-by-construction attributes: SameSite=Strict, Path=/auth, Secure, host-only", () => {
+      expect(loadCookieSettings({})).to.deep.equal({ sameSite: "Strict", path: "/auth", secure: true });
+      expect(loadCookieSettings({ REFRESH_COOKIE_DOMAIN: "" }), "empty means host-only, as Terraform's default").to.deep.equal({ sameSite: "Strict", path: "/auth", secure: true });
+      expect(loadCookieSettings({ REFRESH_COOKIE_SAME_SITE: "None", REFRESH_COOKIE_DOMAIN: "example.com", REFRESH_COOKIE_PATH: "/" })).to.deep.equal({
+        sameSite: "None",
+        domain: "example.com",
+        path: "/",
+        secure: true,
+      });
+    });
+
+    const cookieCases: Array<[string, Record<string, string>, RegExp]> = [
+      ["REFRESH_COOKIE_SAME_SITE", { REFRESH_COOKIE_SAME_SITE: "strict" }, /Strict, Lax or None, got "strict"/],
+      ["REFRESH_COOKIE_SAME_SITE", { REFRESH_COOKIE_SAME_SITE: "None", REFRESH_COOKIE_SECURE: "false" }, /None needs REFRESH_COOKIE_SECURE=true/],
+      ["REFRESH_COOKIE_SECURE", { REFRESH_COOKIE_SECURE: "no" }, /true or false/],
+      ["REFRESH_COOKIE_DOMAIN", { REFRESH_COOKIE_DOMAIN: ".example.com" }, /lower-case domain/],
+      ["REFRESH_COOKIE_DOMAIN", { REFRESH_COOKIE_DOMAIN: "example.com; Secure" }, /lower-case domain/],
+      ["REFRESH_COOKIE_PATH", { REFRESH_COOKIE_PATH: "/me" }, /\/auth or \//],
+    ];
+    for (const [variable, env, message] of cookieCases) {
+      it(`names ${variable} when it is bad (${JSON.stringify(env)})`, () => {
+        const error = failure(() => loadCookieSettings(env));
         expect(error.variable).to.equal(variable);
         expect(error.message).to.match(message);
       });

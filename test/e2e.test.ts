@@ -10,6 +10,23 @@ import { spawnLocalRuntime, type SpawnedRuntime } from "./helpers/local-runtime.
 
 const run = promisify(execFile);
 
+/** The local mail API's JSON URL, as `npm start` prints it ("sent mail: ... <url>/store (JSON)"). */
+function mailUrlOf(runtime: SpawnedRuntime): string {
+  const match = /sent mail: \S+ \(web view\), (http:\/\/127\.0\.0\.1:\d+\/store) \(JSON\)/.exec(runtime.output());
+  if (!match) throw new Error(`the runtime printed no mail URL:\n${runtime.output()}`);
+  return match[1];
+}
+
+/** Runs scripts/smoke.sh against `url`, reading mail from `mailUrl` if given (none: SMOKE_MAIL_URL empty). */
+async function smoke(url: string, mailUrl?: string): Promise<{ stdout: string; lastLine: string }> {
+  const { stdout } = await run("bash", ["scripts/smoke.sh", url], {
+    cwd: ROOT,
+    env: { ...process.env, SMOKE_MAIL_URL: mailUrl ?? "" },
+    timeout: 90_000,
+  });
+  return { stdout, lastLine: stdout.trimEnd().split("\n").pop()! };
+}
+
 describe("end to end through the local runtime", function () {
   this.timeout(120_000);
   let runtime: SpawnedRuntime;
@@ -33,9 +50,23 @@ describe("end to end through the local runtime", function () {
     return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : undefined };
   };
 
-  it("passes scripts/smoke.sh", async () => {
-    const { stdout } = await run("bash", ["scripts/smoke.sh", runtime.url], { cwd: ROOT });
-    expect(stdout).to.include(`smoke test passed against ${runtime.url}`);
+  // Test runtimes do not require email verification (TEST_RUNTIME_DEFAULTS): register answers 201.
+  it("passes scripts/smoke.sh with no mailbox, skipping only what needs an emailed link", async () => {
+    const { stdout, lastLine } = await smoke(runtime.url);
+    expect(stdout).to.include("this stage does not require email verification");
+    expect(stdout).to.include("skip [3 password reset] resetting the password through the emailed link (no mailbox)");
+    expect(stdout).to.include("the account it created is gone");
+    expect(stdout).not.to.include("left behind");
+    expect(lastLine).to.equal(`smoke test passed against ${runtime.url} (partial: the steps above were skipped)`);
+  });
+
+  it("passes scripts/smoke.sh reading the links from the local mail API", async () => {
+    const { stdout, lastLine } = await smoke(runtime.url, mailUrlOf(runtime));
+    expect(stdout).to.include("verified through the emailed link (204), refresh -> email_verified true");
+    expect(stdout).to.include("every session ended (old refresh token -> 401), old password -> 401, new password signs in");
+    expect(stdout).to.include("200 profile (email_verified true)");
+    expect(stdout).not.to.match(/^skip /m);
+    expect(lastLine).to.equal(`smoke test passed against ${runtime.url}`);
   });
 
   it("logs one JSON line per request, without the query string", async () => {
@@ -108,5 +139,56 @@ describe("end to end through the local runtime", function () {
     const response = await call("POST", "/auth/logout");
     expect(response.status).to.equal(401);
     expect(response.json).to.deep.equal({ message: "Unauthorized" });
+  });
+});
+
+describe("end to end with email verification required (the product's default)", function () {
+  this.timeout(120_000);
+  let runtime: SpawnedRuntime;
+
+  before(async () => {
+    runtime = await spawnLocalRuntime({ REQUIRE_EMAIL_VERIFICATION: "true" });
+  });
+
+  after(async () => {
+    const code = await runtime?.stop();
+    expect(code, "Ctrl-C stops the runtime cleanly").to.equal(0);
+  });
+
+  it("passes scripts/smoke.sh reading the links from the local mail API, and deletes its account", async () => {
+    const { stdout, lastLine } = await smoke(runtime.url, mailUrlOf(runtime));
+    for (const line of [
+      "202 {\"email\":...}: this stage requires email verification",
+      "same email again -> the same 202",
+      "the owner got \"Someone tried to sign up with your email address\"",
+      "right password -> 403 email_not_verified, no tokens",
+      "the emailed link verifies: 204, and works once",
+      "a too short new password -> 400, then the same link -> 204",
+      "every session ended (old refresh token -> 401), old password -> 401, new password signs in",
+      "200 profile (email_verified true)",
+      "the account it created is gone",
+    ]) {
+      expect(stdout).to.include(line);
+    }
+    expect(stdout).not.to.match(/^skip /m);
+    expect(lastLine).to.equal(`smoke test passed against ${runtime.url}`);
+  });
+
+  it("passes scripts/smoke.sh with no mailbox: checks what it can, says what it skipped and what it left behind", async () => {
+    const { stdout, lastLine } = await smoke(runtime.url);
+    for (const line of [
+      "right password -> 403 email_not_verified, no tokens",
+      "resend for the new account -> 202",
+      "forgot for an email nobody registered -> 202",
+      "a made-up token -> 401 invalid_grant",
+      "skipped for want of a mailbox (set SMOKE_MAIL_URL",
+      "[2 email verification] verifying the email through its link (no mailbox)",
+      "[4-11] login, /me, refresh, logout, sessions, password change and account deletion: an unverified account cannot sign in",
+    ]) {
+      expect(stdout).to.include(line);
+    }
+    expect(stdout).to.match(/^left behind: the unverified account success\+smoke-\S+@simulator\.amazonses\.com in the default tenant\./m);
+    expect(stdout).not.to.include("the account it created is gone");
+    expect(lastLine).to.equal(`smoke test passed against ${runtime.url} (partial: the steps above were skipped)`);
   });
 });

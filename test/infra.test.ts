@@ -13,10 +13,11 @@ import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { routes } from "../handlers/routes.js";
 import type { Config, Limits } from "../handlers/lib/domain/config.js";
 import { ConfigError } from "../handlers/lib/domain/errors.js";
-import { loadConfig, loadLimits } from "../handlers/lib/runtime/config.js";
+import { loadConfig, loadCookieSettings, loadLimits } from "../handlers/lib/runtime/config.js";
 import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
+import { MissingBackendError, remoteStateRequired } from "../stacks/backend.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
 import { EXPECTED_ROUTES } from "./helpers/expected-routes.js";
 import { dataRef, ref, removeSynth, synthAll, type SynthStack } from "./helpers/synth.js";
@@ -139,6 +140,27 @@ const EXPECTED_VALIDATIONS: Record<
   source_failed_logins_per_window: { ...range(1, 1_000_000), env: "SOURCE_FAILED_LOGINS_PER_WINDOW", field: "sourceFailedLoginsPerWindow", load: loadLimits },
   source_signups_per_window: { ...range(1, 1_000_000), env: "SOURCE_SIGNUPS_PER_WINDOW", field: "sourceSignupsPerWindow", load: loadLimits },
   account_emails_per_window: { ...range(1, 100), env: "ACCOUNT_EMAILS_PER_WINDOW", field: "accountEmailsPerWindow", load: loadLimits },
+  refresh_cookie_same_site: {
+    accepts: ["Strict", "Lax", "None"],
+    // Empty is not listed: Terraform refuses it, and at cold start an empty variable means unset (the default), as for every variable.
+    refuses: ["strict", "none", "None; Secure"],
+    env: "REFRESH_COOKIE_SAME_SITE",
+    load: loadCookieSettings,
+    context: { refresh_cookie_secure: true },
+  },
+  refresh_cookie_domain: {
+    accepts: ["", "example.com", "auth.example.co.uk"],
+    refuses: [".example.com", "Example.com", "example", "example.com;", "https://example.com"],
+    env: "REFRESH_COOKIE_DOMAIN",
+    load: loadCookieSettings,
+  },
+  custom_domain: { accepts: ["", "auth.example.com", "example.co.uk"], refuses: ["Auth.example.com", "example", "https://auth.example.com", "auth.example.com."] },
+  hosted_zone_id: {
+    accepts: ["", "Z0123456789ABCDEFGHIJ", "Z1"],
+    refuses: ["z0123", "0123", "Z012 3", "Z"],
+    context: { custom_domain: "auth.example.com" },
+  },
+  refresh_cookie_path: { accepts: ["/auth", "/"], refuses: ["/me", "auth", "/auth/"], env: "REFRESH_COOKIE_PATH", load: loadCookieSettings },
   // Per-route throttling stays below the stage's own limits.
   credential_route_rate_limit: { accepts: [0.5, 1, 100], refuses: [0, -1, 100.5], context: { throttling_rate_limit: 100 } },
   credential_route_burst_limit: { accepts: [1, 200], refuses: [0, 201, 1.5], context: { throttling_burst_limit: 200 } },
@@ -204,6 +226,15 @@ const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string
     default: 3,
     condition: "${var.account_emails_per_window >= 1 && var.account_emails_per_window <= 100 && floor(var.account_emails_per_window) == var.account_emails_per_window}",
   },
+};
+
+/** The functions that set or clear the refresh cookie, so get its attributes (written out by hand). */
+const COOKIE_FUNCTIONS = ["login", "refresh", "logout", "delete-account"];
+const COOKIE_ENV = {
+  REFRESH_COOKIE_SAME_SITE: "${var.refresh_cookie_same_site}",
+  REFRESH_COOKIE_DOMAIN: "${var.refresh_cookie_domain}",
+  REFRESH_COOKIE_PATH: "${var.refresh_cookie_path}",
+  REFRESH_COOKIE_SECURE: '${var.refresh_cookie_secure ? "true" : "false"}',
 };
 
 /** The routes API Gateway throttles below the stage limit (written out by hand, not read from routes.ts). */
@@ -441,11 +472,14 @@ describe("infrastructure (synthesized Terraform)", function () {
               PASSWORD_MIN_LENGTH: "${var.password_min_length}",
               CORS_ALLOWED_ORIGINS: '${join(",", var.cors_allowed_origins)}',
               NODE_OPTIONS: '${var.enable_source_maps ? "--enable-source-maps" : ""}',
-              ISSUER: `\${coalesce(var.issuer, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
+              // The issuer set, else https://<custom_domain>, else the API's own URL.
+              ISSUER: `\${coalesce(var.issuer, local.${Object.keys(s().json.locals)[0]}, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
             });
             expect(vars.TABLE_NAME, spec.name).to.equal(spec.tableActions.length ? tableName : undefined);
             const limits = Object.fromEntries(Object.keys(ABUSE_LIMIT_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
             expect(limits, `${spec.name} abuse limits`).to.deep.equal(ABUSE_LIMIT_FUNCTIONS.includes(spec.name) ? ABUSE_LIMIT_ENV : {});
+            const cookie = Object.fromEntries(Object.keys(COOKIE_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
+            expect(cookie, `${spec.name} refresh cookie`).to.deep.equal(COOKIE_FUNCTIONS.includes(spec.name) ? COOKIE_ENV : {});
             expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? ref("aws_kms_key", key().id, "arn") : undefined);
             expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
             expect(vars.REFRESH_TOKEN_KEY_ID, spec.name).to.equal(EXPECTED_ACTIONS[spec.name].refreshKey.length ? ref("aws_kms_key", refreshKey().id, "arn") : undefined);
@@ -631,6 +665,59 @@ describe("infrastructure (synthesized Terraform)", function () {
         });
       });
 
+      describe("custom domain (optional, from custom_domain and hosted_zone_id)", () => {
+        const ENABLED = '${var.custom_domain != "" ? 1 : 0}';
+        const WITH_ZONE = '${var.custom_domain != "" && var.hosted_zone_id != "" ? 1 : 0}';
+        const one = (type: string, suffix: string) => s().at(type, `custom-domain/${suffix}`);
+        const indexed = (type: string, suffix: string, attribute: string) => `\${${type}.${one(type, suffix).id}[0].${attribute}}`;
+
+        it("exists only when custom_domain is set; Route 53 records only with a hosted zone", () => {
+          expect(one("aws_acm_certificate", "certificate").count).to.equal(ENABLED);
+          expect(one("aws_apigatewayv2_domain_name", "domain-name").count).to.equal(ENABLED);
+          expect(one("aws_apigatewayv2_api_mapping", "mapping").count).to.equal(ENABLED);
+          expect(one("aws_route53_record", "validation-record").count).to.equal(WITH_ZONE);
+          expect(one("aws_acm_certificate_validation", "validation").count).to.equal(WITH_ZONE);
+          expect(one("aws_route53_record", "alias-record").count).to.equal(WITH_ZONE);
+        });
+
+        it("a DNS-validated certificate, a regional TLS 1.2 domain name mapped to the $default stage, and an alias record", () => {
+          expect(one("aws_acm_certificate", "certificate")).to.deep.include({ domain_name: "${var.custom_domain}", validation_method: "DNS", lifecycle: { create_before_destroy: true } });
+          expect(one("aws_acm_certificate_validation", "validation")).to.deep.include({
+            certificate_arn: indexed("aws_acm_certificate", "certificate", "arn"),
+            validation_record_fqdns: [indexed("aws_route53_record", "validation-record", "fqdn")],
+          });
+          const dn = one("aws_apigatewayv2_domain_name", "domain-name");
+          expect(dn.domain_name).to.equal("${var.custom_domain}");
+          expect(dn.domain_name_configuration).to.deep.include({ endpoint_type: "REGIONAL", security_policy: "TLS_1_2" });
+          // The issued certificate when Route 53 validates it, else the requested one (validated by hand first).
+          expect(dn.domain_name_configuration.certificate_arn).to.equal(
+            `\${coalesce(one(aws_acm_certificate_validation.${one("aws_acm_certificate_validation", "validation").id}[*].certificate_arn), aws_acm_certificate.${one("aws_acm_certificate", "certificate").id}[0].arn)}`,
+          );
+          expect(one("aws_apigatewayv2_api_mapping", "mapping")).to.deep.include({
+            api_id: ref("aws_apigatewayv2_api", api().id, "id"),
+            domain_name: indexed("aws_apigatewayv2_domain_name", "domain-name", "id"),
+            stage: ref("aws_apigatewayv2_stage", s().at("aws_apigatewayv2_stage", "http/stage").id, "id"),
+          });
+          expect(one("aws_route53_record", "alias-record")).to.deep.include({
+            zone_id: "${var.hosted_zone_id}",
+            name: "${var.custom_domain}",
+            type: "A",
+            alias: {
+              name: indexed("aws_apigatewayv2_domain_name", "domain-name", "domain_name_configuration[0].target_domain_name"),
+              zone_id: indexed("aws_apigatewayv2_domain_name", "domain-name", "domain_name_configuration[0].hosted_zone_id"),
+              evaluate_target_health: false,
+            },
+          });
+        });
+
+        it("the issuer follows the domain: https://<custom_domain> unless issuer is set, and outputs what to publish by hand", () => {
+          expect(Object.values(s().json.locals)).to.deep.equal(['${var.custom_domain != "" ? "https://${var.custom_domain}" : ""}']);
+          expect(s().json.output.token_issuer.value).to.equal(fn("login").environment.variables.ISSUER);
+          expect(s().json.output.custom_domain_target.value).to.include("one(aws_apigatewayv2_domain_name.");
+          expect(s().json.output.certificate_validation.value).to.match(/^\$\{var\.custom_domain != "" \? ".*resource_record_name.*resource_record_type.*resource_record_value\}" : null\}$/);
+        });
+      });
+
       it("outputs the API URL, table name and key ARN", () => {
         expect(s().json.output.api_url.value).to.equal(ref("aws_apigatewayv2_api", api().id, "api_endpoint"));
         expect(s().json.output.table_name.value).to.equal(ref("aws_dynamodb_table", table().id, "name"));
@@ -694,6 +781,17 @@ describe("infrastructure (synthesized Terraform)", function () {
   });
 
   describe("email_from with an address identity", () => {
+    it("hosted_zone_id needs custom_domain", () => {
+      const condition = (stacks.dev.json.variable as any).hosted_zone_id.validation[0].condition;
+      expect(evaluateCondition(condition, { hosted_zone_id: "Z0123456789ABCDEFGHIJ", custom_domain: "" })).to.equal(false);
+    });
+
+    it("refresh_cookie_same_site = None needs refresh_cookie_secure (browsers drop an insecure None cookie)", () => {
+      const condition = (stacks.dev.json.variable as any).refresh_cookie_same_site.validation[0].condition;
+      expect(evaluateCondition(condition, { refresh_cookie_same_site: "None", refresh_cookie_secure: false })).to.equal(false);
+      expect(evaluateCondition(condition, { refresh_cookie_same_site: "Lax", refresh_cookie_secure: false })).to.equal(true);
+    });
+
     it("an address identity admits only itself as email_from", () => {
       const condition = (stacks.dev.json.variable as any).email_from.validation[0].condition;
       for (const from of ADDRESS_IDENTITY.accepts) expect(evaluateCondition(condition, { email_identity: ADDRESS_IDENTITY.identity, email_from: from }), from).to.equal(true);
@@ -717,8 +815,38 @@ describe("infrastructure (synthesized Terraform)", function () {
           s3: { bucket: "team-state", key: "auth/staging.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
         });
         expect(read(other.node.id).terraform.backend).to.have.property("local");
+        // Where remote state is required, the file is enough; without it the synth stops, naming the file.
+        const strict = new App({ outdir: join(root, "backend-strict") });
+        new AuthStack(strict, "auth-staging", { environment: "staging", bundles, environmentsDir, requireRemoteState: true });
+        const missing = (() => {
+          try {
+            new AuthStack(strict, "auth-dev", { environment: "dev", bundles, environmentsDir, requireRemoteState: true });
+          } catch (error) {
+            return error;
+          }
+        })();
+        expect(missing).to.be.instanceOf(MissingBackendError);
+        expect((missing as Error).message).to.include(join(environmentsDir, "dev.backend.json")).and.include("REQUIRE_REMOTE_STATE=false");
       } finally {
         rmSync(environmentsDir, { recursive: true, force: true });
+      }
+    });
+
+    it("requires remote state in GitHub Actions and when REQUIRE_REMOTE_STATE=true, never on a laptop by default", () => {
+      expect(remoteStateRequired({})).to.equal(false);
+      expect(remoteStateRequired({ CI: "true" }), "any CI but GitHub Actions (e.g. this repository's .ci/run) only tests").to.equal(false);
+      expect(remoteStateRequired({ GITHUB_ACTIONS: "true" })).to.equal(true);
+      expect(remoteStateRequired({ GITHUB_ACTIONS: "true", REQUIRE_REMOTE_STATE: "false" }), "an explicit throwaway synth").to.equal(false);
+      expect(remoteStateRequired({ REQUIRE_REMOTE_STATE: "true" })).to.equal(true);
+    });
+
+    it("every stack requires the Terraform the configuration needs, and both workflows pin a version inside it", async () => {
+      for (const env of ENVIRONMENTS) expect(stacks[env].json.terraform.required_version, env).to.equal(">= 1.10.0");
+      for (const workflow of ["plan.yml", "deploy.yml"]) {
+        const pinned = /terraform_version: (\d+)\.(\d+)\.(\d+)/.exec(readFileSync(join(ROOT, ".github", "workflows", workflow), "utf8"));
+        expect(pinned, workflow).not.to.equal(null);
+        const [major, minor] = [Number(pinned![1]), Number(pinned![2])];
+        expect(major > 1 || (major === 1 && minor >= 10), `${workflow} pins ${pinned![0]}`).to.equal(true);
       }
     });
   });

@@ -49,6 +49,21 @@ describe("token response and refresh cookie", () => {
     expect(cleared).to.deep.equal({ name: "refresh_token", value: "", attributes: { ...REFRESH_COOKIE_ATTRIBUTES, "max-age": "0" } });
   });
 
+  it("takes the environment's attributes (an app on another site, a parent domain), and clears with the same ones", () => {
+    const crossSite = { sameSite: "None", domain: "example.com", path: "/", secure: true } as const;
+    const set = parseSetCookie(tokenResponse(tokens, crossSite).cookies![0]);
+    const expected = { httponly: true, secure: true, samesite: "None", path: "/", domain: "example.com" };
+    expect(set.attributes).to.deep.equal({ ...expected, "max-age": "1234" });
+    expect(parseSetCookie(clearedSession(crossSite).cookies![0]).attributes).to.deep.equal({ ...expected, "max-age": "0" });
+    // Without Secure (plain-http development) the attribute is absent, not "Secure=false".
+    expect(parseSetCookie(tokenResponse(tokens, { sameSite: "Lax", path: "/auth", secure: false }).cookies![0]).attributes).to.deep.equal({
+      httponly: true,
+      samesite: "Lax",
+      path: "/auth",
+      "max-age": "1234",
+    });
+  });
+
   describe("Max-Age through login and refresh (dynalite)", function () {
     this.timeout(60_000);
     let table: Awaited<ReturnType<typeof localTable>>;

@@ -47,7 +47,8 @@ export function synthAll(): Promise<{ root: string; stacks: Record<string, Synth
   synthesized ??= (async () => {
     process.env.CHECKPOINT_DISABLE = "1";
     const root = mkdtempSync(join(tmpdir(), "auth-synth-"));
-    const app = await buildApp({ outdir: join(root, "cdktf.out"), bundleDir: join(root, "bundles") });
+    // The tests read the JSON, never deploy it: local state is fine even inside GitHub Actions.
+    const app = await buildApp({ outdir: join(root, "cdktf.out"), bundleDir: join(root, "bundles"), requireRemoteState: false });
     app.synth();
     const stacks = Object.fromEntries(
       ENVIRONMENTS.map((env) => [env, wrapStack(`auth-${env}`, join(root, "cdktf.out", "stacks", `auth-${env}`))]),

@@ -18,8 +18,8 @@ type ResetDeps = AccountMailDeps & Pick<Deps, "store" | "counters" | "hasher">;
  * the one rule that needs the account's email puts the token back when it refuses.
  */
 export async function resetPassword(token: string, newPassword: string, deps: ResetDeps): Promise<void> {
-  assertPasswordPolicy(newPassword, deps.config);
-  const subject = await consumeEmailToken("reset-password", token, deps, { check: (s) => assertNotEmail(newPassword, s.email) });
+  assertPasswordPolicy(newPassword, deps.config, "new_password");
+  const subject = await consumeEmailToken("reset-password", token, deps, { check: (s) => assertNotEmail(newPassword, s.email, "new_password") });
   // Hashed only after the token is consumed: a bad token costs no argon2id work.
   const hash = await deps.hasher.hash(newPassword);
   const version = await deps.store.changePassword(subject.tenant, subject.email, subject.userId, hash, { verifyEmail: true });

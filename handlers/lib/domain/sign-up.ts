@@ -16,7 +16,8 @@ type SignUpDeps = AccountMailDeps & Pick<Deps, "store" | "hasher" | "counters" |
  *
  * Where verification is required, a taken email is not an error: its owner is mailed instead
  * ("someone tried to sign up"), so the answer is the same for new and taken addresses (OWASP
- * ASVS 2.1 / Authentication Cheat Sheet: no account enumeration at registration). The owner's
+ * Authentication Cheat Sheet, account enumeration: the same response at registration). Both
+ * paths pay the argon2id hash and one conditional write, so their times stay close. The owner's
  * way back in is a password reset, never a new verification link: that would let whoever
  * pre-registered the address, with their own password, have its owner verify it for them.
  * Where it is optional, a taken email is the 409 it always was.

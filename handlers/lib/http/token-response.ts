@@ -4,14 +4,26 @@ import type { TokenSet } from "../domain/sessions.js";
 export const REFRESH_COOKIE = "refresh_token";
 
 /**
- * The cookie is scoped to /auth so it is sent only to refresh and logout, never to the
- * APIs behind the authorizer; HttpOnly keeps it from scripts, SameSite=Strict from
- * cross-site requests.
+ * The refresh cookie's attributes, per environment (runtime/config.ts loadCookieSettings).
+ * By default it is scoped to /auth so it is sent only to the auth routes, never to the APIs
+ * behind the authorizer; HttpOnly keeps it from scripts; SameSite=Strict from cross-site
+ * requests; host-only (no Domain) to the API's own host.
  */
-const COOKIE_ATTRIBUTES = "HttpOnly; Secure; SameSite=Strict; Path=/auth";
+export interface CookieSettings {
+  sameSite: "Strict" | "Lax" | "None";
+  /** Sent to this domain and its subdomains; undefined: the API's host only. */
+  domain?: string;
+  path: string;
+  secure: boolean;
+}
+
+export const DEFAULT_COOKIE: CookieSettings = { sameSite: "Strict", path: "/auth", secure: true };
+
+const attributes = (cookie: CookieSettings): string =>
+  ["HttpOnly", ...(cookie.secure ? ["Secure"] : []), `SameSite=${cookie.sameSite}`, `Path=${cookie.path}`, ...(cookie.domain ? [`Domain=${cookie.domain}`] : [])].join("; ");
 
 /** RFC 6749 §5.1 token response, plus the refresh token as a cookie for browsers. */
-export function tokenResponse(tokens: TokenSet): HttpResult {
+export function tokenResponse(tokens: TokenSet, cookie: CookieSettings = DEFAULT_COOKIE): HttpResult {
   return {
     ...json(
       200,
@@ -23,10 +35,10 @@ export function tokenResponse(tokens: TokenSet): HttpResult {
       },
       { pragma: "no-cache" },
     ),
-    cookies: [`${REFRESH_COOKIE}=${tokens.refreshToken}; ${COOKIE_ATTRIBUTES}; Max-Age=${tokens.refreshExpiresIn}`],
+    cookies: [`${REFRESH_COOKIE}=${tokens.refreshToken}; ${attributes(cookie)}; Max-Age=${tokens.refreshExpiresIn}`],
   };
 }
 
-/** 204 that also tells the browser to drop its refresh cookie. */
-export const clearedSession = (): HttpResult => noContent([`${REFRESH_COOKIE}=; ${COOKIE_ATTRIBUTES}; Max-Age=0`]);
+/** 204 that also tells the browser to drop its refresh cookie (same attributes, or it would be another cookie). */
+export const clearedSession = (cookie: CookieSettings = DEFAULT_COOKIE): HttpResult => noContent([`${REFRESH_COOKIE}=; ${attributes(cookie)}; Max-Age=0`]);
 

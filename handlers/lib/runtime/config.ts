@@ -2,6 +2,7 @@ import type { Config, Limits } from "../domain/config.js";
 import type { Level } from "../domain/logger.js";
 import type { MailSettings } from "../domain/mailer.js";
 import { ConfigError } from "../domain/errors.js";
+import type { CookieSettings } from "../http/token-response.js";
 
 // Configuration is read once per cold start from environment variables. Every variable is
 // validated up front so a bad deployment fails at start with the variable's name, not at the
@@ -172,4 +173,30 @@ function appUrl(raw: string): string {
     throw bad("must have no credentials, query or fragment");
   }
   return url.href.replace(/\/+$/, "");
+}
+
+/** A cookie Domain: a lower-case DNS name, no leading dot (RFC 6265 §5.2.3 ignores it anyway). */
+const COOKIE_DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+
+/**
+ * The refresh cookie's attributes (functions that set or clear it: login, refresh, logout,
+ * account deletion): REFRESH_COOKIE_SAME_SITE (Strict), REFRESH_COOKIE_DOMAIN (none: host-only),
+ * REFRESH_COOKIE_PATH (/auth), REFRESH_COOKIE_SECURE (true). SameSite=None without Secure is
+ * refused: browsers drop such a cookie (RFC 6265bis §5.4.7).
+ */
+export function loadCookieSettings(env: Env): CookieSettings {
+  const sameSite = optional(env, "REFRESH_COOKIE_SAME_SITE") ?? "Strict";
+  if (sameSite !== "Strict" && sameSite !== "Lax" && sameSite !== "None") {
+    throw new ConfigError("REFRESH_COOKIE_SAME_SITE", `must be Strict, Lax or None, got "${sameSite}"`);
+  }
+  const secure = boolean(env, "REFRESH_COOKIE_SECURE", true);
+  if (sameSite === "None" && !secure) throw new ConfigError("REFRESH_COOKIE_SAME_SITE", "None needs REFRESH_COOKIE_SECURE=true (browsers drop it otherwise)");
+  const domain = optional(env, "REFRESH_COOKIE_DOMAIN");
+  if (domain !== undefined && !COOKIE_DOMAIN.test(domain)) {
+    throw new ConfigError("REFRESH_COOKIE_DOMAIN", `must be a lower-case domain like example.com, got "${domain}"`);
+  }
+  const path = optional(env, "REFRESH_COOKIE_PATH") ?? "/auth";
+  // Refresh and logout live under /auth: a cookie path elsewhere would never reach them.
+  if (!["/", "/auth"].includes(path)) throw new ConfigError("REFRESH_COOKIE_PATH", `must be /auth or /, got "${path}"`);
+  return { sameSite, secure, path, ...(domain ? { domain } : {}) };
 }
