@@ -3,6 +3,7 @@
  * can be used before anything starts on it, and `--reset`, which deletes it. Every problem
  * is a LocalDataError: one line naming the file and saying how to recover.
  */
+import type { KeyObject } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -36,7 +37,7 @@ export const RESET_HINT = "to start afresh, run `npm start -- --reset` (deletes 
 const damaged = (what: string) => new LocalDataError(`${what}; ${RESET_HINT}`);
 
 /** Loads (creating when missing) the signing key and the refresh-token key; a bad file is a LocalDataError. */
-export function loadLocalKeys(dataDir: string): { signingKey: ReturnType<typeof loadOrCreateKeyFile> } {
+export function loadLocalKeys(dataDir: string): { signingKey: KeyObject } {
   const paths = dataPaths(dataDir);
   try {
     const signingKey = loadOrCreateKeyFile(paths.signingKey);

@@ -18,7 +18,8 @@ import { ensureTable, localDynamoClient, startDynalite } from "../local/dynalite
 import { checkDynaliteFolder, dataPaths, loadLocalKeys, LocalDataError, resetLocalData } from "../local/local-data.js";
 import { LOCAL_ISSUER, startLocalRuntime } from "../local/runtime.js";
 import { startLocalSes } from "../local/ses.js";
-import { startInProcessRuntime } from "./helpers/in-process-runtime.js";
+import { ROOT } from "../bundle/bundler.js";
+import { startInProcessRuntime, TEST_RUNTIME_DEFAULTS } from "./helpers/in-process-runtime.js";
 import { runStartToExit, spawnLocalRuntime, type FinishedStart } from "./helpers/local-runtime.js";
 
 const RESET_HINT = "to start afresh, run `npm start -- --reset` (deletes the local users, sessions and keys)";
@@ -223,6 +224,28 @@ describe("npm start: robust start-up", function () {
         Object.assign(process.env, saved);
         blocker.close();
       }
+    });
+
+    it("on Ctrl-C during start-up: the start finishes or fails, then stops and removes it", async () => {
+      const TMPDIR = privateTmp();
+      const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts", "--memory"], {
+        cwd: ROOT,
+        env: { ...process.env, ...TEST_RUNTIME_DEFAULTS, PORT: "0", TMPDIR },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk) => (output += chunk));
+      child.stderr.on("data", (chunk) => (output += chunk));
+      const exited = once(child, "close");
+      // The folder is made before dynalite, the mail server and the bundles: Ctrl-C while those start.
+      for (let i = 0; i < 500 && memoryFolders(TMPDIR).length === 0 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(memoryFolders(TMPDIR), output).to.have.length(1);
+      expect(output, "not started yet").not.to.include("listening on");
+      child.kill("SIGINT");
+      const [code] = (await exited) as [number | null];
+      expect(code, output).to.equal(0);
+      expect(output).to.include("stopping");
+      expect(memoryFolders(TMPDIR)).to.deep.equal([]);
     });
 
     it("when the configuration is bad", async () => {
