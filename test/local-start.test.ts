@@ -187,6 +187,21 @@ describe("npm start: robust start-up", function () {
     });
   });
 
+  it("ensureTable returns only once the new table serves (a CREATING table answers ResourceNotFoundException)", async () => {
+    const dynamo = await startDynalite();
+    const client = localDynamoClient(dynamo.endpoint);
+    try {
+      // Without the wait about one in ten of these writes failed.
+      for (let i = 0; i < 50; i++) {
+        await ensureTable(client, `table-${i}`);
+        await client.send(new PutItemCommand({ TableName: `table-${i}`, Item: { pk: { S: "USER#default#a@example.com" }, sk: { S: "PROFILE" } } }));
+      }
+    } finally {
+      client.destroy();
+      await dynamo.close();
+    }
+  });
+
   describe("--memory removes its temporary folder (it holds the private key) whatever happens", () => {
     /** A TMPDIR of its own, so the test sees exactly what the runtime leaves there. */
     const privateTmp = () => mkdtempSync(join(root, "tmp-"));
