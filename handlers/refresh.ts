@@ -41,12 +41,14 @@ export const handler = httpHandler(logger, async (event) => {
 });
 
 /**
- * A body `refresh_token` wins; a request without one (no body, or a JSON body without the
- * field) uses the cookie, which only an allowed origin may send. With neither, it is malformed.
+ * A body `refresh_token` wins; a request without one (no body, or a JSON body whose field is
+ * absent, null or "") uses the cookie, which only an allowed origin may send: a browser app
+ * that posts `{refresh_token: stored ?? ""}` must not hide its cookie. With neither, it is malformed.
  */
 function presentedToken(event: HttpEvent): string {
   const body = event.body ? jsonBody(event) : {};
-  if (body.refresh_token !== undefined) return stringField(body, "refresh_token");
+  const inBody = body.refresh_token;
+  if (inBody !== undefined && inBody !== null && inBody !== "") return stringField(body, "refresh_token");
   const fromCookie = cookie(event, REFRESH_COOKIE);
   if (!fromCookie) throw new InvalidRequestError("refresh_token is required (in the body or the refresh_token cookie)");
   requireTrustedOrigin(event, origins);

@@ -13,6 +13,7 @@ import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { listenOnLoopback } from "./listen.js";
+import { LocalDataError, RESET_HINT } from "./local-data.js";
 
 const require = createRequire(import.meta.url);
 
@@ -54,20 +55,36 @@ export async function startDynalite(options: { path?: string; port?: number } = 
 export const localDynamoClient = (endpoint: string, overrides: DynamoDBClientConfig = {}): DynamoDBClient =>
   new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, ...overrides });
 
+/** How often, and how many times, to look whether a new table serves yet (at most 10 s). */
+const ACTIVE_CHECK_MS = 25;
+const ACTIVE_CHECKS = 400;
+
 /**
- * Creates the table from THE table definition unless it exists. A local table made before
- * the sessions-by-owner index cannot gain it (dynalite does not backfill an index): say so.
+ * Creates the table from THE table definition unless it exists, and returns once it serves.
+ * A local table made before the sessions-by-owner index cannot gain it (dynalite does not
+ * backfill an index): say so.
  */
 export async function ensureTable(db: DynamoDBClient, tableName: string): Promise<void> {
   try {
     const { Table } = await db.send(new DescribeTableCommand({ TableName: tableName }));
     if (!Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === TABLE.sessionsByOwner.name)) {
-      throw new Error(`the local table ${tableName} predates the ${TABLE.sessionsByOwner.name} index: delete the local data folder's dynalite/ (or run with --memory) to start afresh`);
+      throw new LocalDataError(`the local table ${tableName} predates the ${TABLE.sessionsByOwner.name} index, which dynalite cannot add to it; ${RESET_HINT}`);
     }
-    return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
+    await createTable(db, tableName);
   }
+  // A table is CREATING for a while (dynalite until a timer fires, LocalStack and DynamoDB
+  // longer), and answers ResourceNotFoundException to every item request until it is ACTIVE.
+  for (let check = 0; check < ACTIVE_CHECKS; check++) {
+    const { Table } = await db.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === "ACTIVE") return;
+    await new Promise((resolve) => setTimeout(resolve, ACTIVE_CHECK_MS));
+  }
+  throw new Error(`the table ${tableName} was not ACTIVE after ${(ACTIVE_CHECKS * ACTIVE_CHECK_MS) / 1000} s`);
+}
+
+async function createTable(db: DynamoDBClient, tableName: string): Promise<void> {
   await db.send(
     new CreateTableCommand({
       TableName: tableName,

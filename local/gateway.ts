@@ -96,7 +96,7 @@ export function createGateway(options: GatewayOptions): Server {
     const matched = matchRoute(options.routes, request.method ?? "", url.pathname);
     if (!matched) return (await files(request.method ?? "", url.pathname)) ?? gatewayAnswer(404, "Not Found");
     const { route, pathParameters } = matched;
-    // The port is bound before the bundles load (the issuer is the URL): ask callers to retry.
+    // The port is bound before the bundles load (APP_URL defaults to the URL): ask callers to retry.
     if (!options.functions[route.handler]) return gatewayAnswer(503, "Service Unavailable");
     const event = toV2Event(request, url, route, body, now());
     if (Object.keys(pathParameters).length) event.pathParameters = pathParameters;
@@ -116,7 +116,11 @@ export function createGateway(options: GatewayOptions): Server {
       .catch(() => gatewayAnswer(500, "Internal Server Error"))
       .then((result) => {
         send(response, { ...result, headers: { ...result.headers, ...corsHeaders(request.headers.origin) } });
-        options.log?.(`${request.method} ${request.url} ${result.status} ${(performance.now() - started).toFixed(1)}ms`);
+        // One JSON line, like the stage's access log. The path without its query: mail links
+        // carry single-use tokens there, and nothing secret is logged.
+        const path = (request.url ?? "/").split("?")[0];
+        const latencyMs = Number((performance.now() - started).toFixed(1));
+        options.log?.(JSON.stringify({ level: "info", time: new Date().toISOString(), service: "gateway", message: "request", method: request.method, path, status: result.status, latencyMs }));
       });
   });
 }

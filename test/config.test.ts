@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { loadConfig, loadCookieSettings, loadLimits } from "../handlers/lib/runtime/config.js";
+import { loadConfig, loadCookieSettings, loadLimits, logLevel } from "../handlers/lib/runtime/config.js";
+import { createLogger } from "../handlers/lib/runtime/logger.js";
 import { ConfigError } from "../handlers/lib/domain/errors.js";
 import { loadVerificationKeys } from "../handlers/lib/runtime/keys-from-env.js";
 import { spkiOf } from "../handlers/lib/domain/keys.js";
@@ -56,6 +57,26 @@ describe("configuration", () => {
       expect(error.message).to.match(message);
     });
   }
+
+  it("reads LOG_LEVEL: info by default, the four levels, and nothing else", () => {
+    expect(logLevel({})).to.equal("info");
+    expect(logLevel({ LOG_LEVEL: " " })).to.equal("info");
+    for (const level of ["debug", "info", "warn", "error"]) expect(logLevel({ LOG_LEVEL: level })).to.equal(level);
+    for (const bad of ["verbose", "INFO", "trace", "warning", "0"]) {
+      const error = failure(() => logLevel({ LOG_LEVEL: bad }));
+      expect(error.variable).to.equal("LOG_LEVEL");
+      expect(error.message).to.equal(`configuration: LOG_LEVEL must be debug, info, warn or error, got "${bad}"`);
+    }
+  });
+
+  it("a function's logger refuses a bad LOG_LEVEL at cold start and honours a good one", () => {
+    expect(failure(() => createLogger("me", "verbose")).variable).to.equal("LOG_LEVEL");
+    const lines: string[] = [];
+    const logger = createLogger("me", "warn", (line) => lines.push(line));
+    logger.info("hidden");
+    logger.warn("shown");
+    expect(lines.map((line) => JSON.parse(line).message)).to.deep.equal(["shown"]);
+  });
 
   it("parses JWT_PUBLIC_KEYS and names a bad entry by position", () => {
     const a = p256();

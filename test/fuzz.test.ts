@@ -85,7 +85,9 @@ describe("fuzz: random requests at every route (fast-check, real bundles in proc
     const realKid: string = (await rt.call("GET", "/.well-known/jwks.json")).json.keys[0].kid;
     const other = p256().signer;
     const sameKid: Signer = { alg: other.alg, kid: realKid, sign: other.sign };
-    const config = testConfig({ issuer: rt.url, tenants: ["default"] });
+    // The runtime's own issuer (a fixed local name, not its URL), so a forgery differs only in its key.
+    const { iss } = JSON.parse(Buffer.from(accounts[0].access.split(".")[1], "base64url").toString());
+    const config = testConfig({ issuer: iss, tenants: ["default"] });
     for (const signer of [other, sameKid]) {
       for (const account of accounts) {
         const claims = JSON.parse(Buffer.from(account.access.split(".")[1], "base64url").toString());

@@ -289,6 +289,27 @@ describe("request hardening", () => {
         expect(response.status, response.text).to.equal(200);
       });
 
+      for (const body of ['{"refresh_token":""}', '{"refresh_token":null}']) {
+        it(`a body ${body} falls back to the cookie as if the field were absent`, async () => {
+          const response = await post("/auth/refresh", { headers: { ...json, ...cookie(await login()), origin: APP_ORIGIN }, body });
+          expect(response.status, response.text).to.equal(200);
+        });
+
+        it(`a body ${body} without a cookie names both places`, async () => {
+          const response = await post("/auth/refresh", { headers: json, body });
+          expect(response.status).to.equal(400);
+          expect(response.json).to.deep.equal({ error: "invalid_request", error_description: "refresh_token is required (in the body or the refresh_token cookie)" });
+        });
+      }
+
+      it("a whitespace-only body token is a token, not a fallback: it fails as one (401), the cookie unused", async () => {
+        const inCookie = await login();
+        const response = await post("/auth/refresh", { headers: { ...json, ...cookie(inCookie), origin: APP_ORIGIN }, body: '{"refresh_token":" "}' });
+        expect(response.status).to.equal(401);
+        const cookieStillFresh = await post("/auth/refresh", { headers: { ...cookie(inCookie), origin: APP_ORIGIN } });
+        expect(cookieStillFresh.status, cookieStillFresh.text).to.equal(200);
+      });
+
       it("and that fallback is origin-checked too", async () => {
         const response = await post("/auth/refresh", { headers: { ...json, ...cookie(await login()), origin: "https://evil.example" }, body: '{"note":"x"}' });
         expect(response.status).to.equal(403);

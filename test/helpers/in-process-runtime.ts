@@ -46,7 +46,7 @@ export interface InProcessRuntime {
   tableName: string;
   /** Every line the bundles wrote to the console while running, in order. */
   console: string[];
-  /** The gateway's access log ("POST /auth/login 401 3.2ms"). */
+  /** The gateway's access log: one JSON line per request (`{"method":"POST","path":"/auth/login","status":401,...}`). */
   accessLog: string[];
   send(request: RawRequest): Promise<Reply>;
   /** A JSON request as a well-behaved client sends it (`content-type: application/json`). */
@@ -78,8 +78,12 @@ const MAX_SCAN_PAGES = 100;
 
 let running = false;
 
-/** Starts the runtime with `env` on top of the test process's environment. */
-export async function startInProcessRuntime(env: Record<string, string> = {}): Promise<InProcessRuntime> {
+/**
+ * Starts the runtime with `env` on top of the test process's environment. With `dataDir`,
+ * the data lives there and outlives `close` (a restart test reopens it); by default, in a
+ * temporary folder removed on close.
+ */
+export async function startInProcessRuntime(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<InProcessRuntime> {
   if (running) throw new Error("an in-process runtime is already running in this process: close it first");
   running = true;
   const savedEnv = { ...process.env };
@@ -101,10 +105,13 @@ export async function startInProcessRuntime(env: Record<string, string> = {}): P
   Object.assign(process.env, TEST_RUNTIME_DEFAULTS, env);
 
   // A data folder rather than memory: only then can dynalite reopen with the same data.
-  const dataDir = mkdtempSync(join(tmpdir(), "auth-in-process-"));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "auth-in-process-"));
+  const removeData = () => {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   const runtime = await startLocalRuntime({ port: 0, memory: false, dataDir, log: (line) => accessLog.push(line) }).catch(
     (error) => {
-      rmSync(dataDir, { recursive: true, force: true });
+      removeData();
       restore();
       throw error;
     },
@@ -150,7 +157,7 @@ export async function startInProcessRuntime(env: Record<string, string> = {}): P
         admin.destroy();
         await runtime.close();
       } finally {
-        rmSync(dataDir, { recursive: true, force: true });
+        removeData();
         restore();
       }
     },

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { verificationKey } from "../domain/keys.js";
 import type { Signer } from "../domain/signer.js";
-import { readOrCreateKeyFile } from "./key-file.js";
+import { KeyFileError, readOrCreateKeyFile } from "./key-file.js";
 
 /** Signs with a P-256 private key held in memory: the local runtime's stand-in for KMS. */
 export function localSigner(privateKey: KeyObject): Signer {
@@ -14,8 +14,23 @@ export function localSigner(privateKey: KeyObject): Signer {
   };
 }
 
-/** Loads the PKCS#8 PEM key at `path`, creating a new P-256 key (mode 0600) if there is none. */
+/**
+ * Loads the PKCS#8 PEM key at `path`, creating a new P-256 key (mode 0600) if there is none.
+ * A file that is empty, unreadable, not a private key or not P-256 is a KeyFileError naming it
+ * (OpenSSL's own "DECODER routines::unsupported" names nothing).
+ */
 export function loadOrCreateKeyFile(path: string): KeyObject {
   const create = () => generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" });
-  return createPrivateKey(readOrCreateKeyFile(path, create));
+  const pem = readOrCreateKeyFile(path, create);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    throw new KeyFileError(path, "is not a PEM private key");
+  }
+  // ES256 (RFC 7518 §3.4) signs with P-256 only.
+  if (key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
+    throw new KeyFileError(path, "holds a key that is not P-256 (ES256 needs one)");
+  }
+  return key;
 }

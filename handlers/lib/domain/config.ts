@@ -16,7 +16,7 @@ export interface Config {
    */
   refreshReuseGraceSeconds: number;
   passwordMinLength: number;
-  /** Leeway for `exp`/`nbf` checks; DESIGN.md caps it at 60 s. */
+  /** Leeway for `exp`/`nbf`/`iat` checks: "small" (RFC 7519 §4.1.4), here at most 60 s (CLOCK_TOLERANCE_SECONDS). */
   clockToleranceSeconds: number;
   /** Lifetime of an email-verification token (`domain/email-tokens.ts`). */
   emailVerificationTtlSeconds: number;

@@ -28,7 +28,7 @@ const LABEL = "email-token/v1";
  * tenant) is the same `InvalidGrantError` with this one description, so a client learns
  * nothing about which. Why that class: the token is a one-time grant, and RFC 6749 §5.2 gives
  * `invalid_grant` to a grant that is "invalid, expired, revoked"; this service already answers
- * a bad refresh token so (401, DESIGN.md's contract), and an emailed link is the same kind of
+ * a bad refresh token so (401, the README's error table), and an emailed link is the same kind of
  * bearer secret. `invalid_request` (400) stays for a body without a `token` string.
  */
 export const INVALID_EMAIL_TOKEN = "the token is invalid, expired or already used";

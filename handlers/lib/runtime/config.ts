@@ -1,4 +1,5 @@
 import type { Config, Limits } from "../domain/config.js";
+import type { Level } from "../domain/logger.js";
 import type { MailSettings } from "../domain/mailer.js";
 import { ConfigError } from "../domain/errors.js";
 import type { CookieSettings } from "../http/token-response.js";
@@ -60,6 +61,16 @@ const isOrigin = (value: string): boolean => {
     return false;
   }
 };
+
+const LOG_LEVELS: readonly Level[] = ["debug", "info", "warn", "error"];
+
+/** `LOG_LEVEL`: `info` by default; anything else but the four levels stops the cold start. */
+export function logLevel(env: Env): Level {
+  const raw = optional(env, "LOG_LEVEL");
+  if (raw === undefined) return "info";
+  if (!LOG_LEVELS.includes(raw as Level)) throw new ConfigError("LOG_LEVEL", `must be debug, info, warn or error, got "${raw}"`);
+  return raw as Level;
+}
 
 /** Reads and validates the brute-force and abuse limits (login, register and refresh). */
 export function loadLimits(env: Env): Limits {
