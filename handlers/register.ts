@@ -10,11 +10,12 @@ import { httpHandler } from "./lib/http/error-response.js";
 import { json } from "./lib/http/event.js";
 import { jsonBody } from "./lib/http/json-body.js";
 import { sourceAddress } from "./lib/http/source-address.js";
+import { loadLimits } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
 import { mailFlowDeps } from "./lib/runtime/mail-flow-deps.js";
 
 const logger = createLogger("register", process.env.LOG_LEVEL);
-const deps = { ...mailFlowDeps(process.env, logger), hasher: argon2idHasher() };
+const deps = { ...mailFlowDeps(process.env, logger), limits: loadLimits(process.env), hasher: argon2idHasher() };
 
 export const handler = httpHandler(logger, async (event) => {
   const credentials = readNewCredentials(jsonBody(event), deps.config);

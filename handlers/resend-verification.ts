@@ -5,11 +5,12 @@ import { httpHandler } from "./lib/http/error-response.js";
 import { json } from "./lib/http/event.js";
 import { jsonBody } from "./lib/http/json-body.js";
 import { sourceAddress } from "./lib/http/source-address.js";
+import { loadLimits } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
 import { mailFlowDeps } from "./lib/runtime/mail-flow-deps.js";
 
 const logger = createLogger("resend-verification", process.env.LOG_LEVEL);
-const deps = mailFlowDeps(process.env, logger);
+const deps = { ...mailFlowDeps(process.env, logger), limits: loadLimits(process.env) };
 
 export const handler = httpHandler(logger, async (event) => {
   const account = readAccount(jsonBody(event), deps.config);
