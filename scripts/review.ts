@@ -114,17 +114,42 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
     }
   }
 
+  lines.push("", "## Domain, issuer, refresh cookie and state", ...deploymentFacts(valueOf, stack.terraform?.backend));
+
   lines.push("", "## Variables");
   for (const [name, v] of Object.entries(variables).sort()) {
     const source = name in tfvars ? "tfvars" : "default";
     lines.push(`- ${name} = ${JSON.stringify(valueOf(name))} (${source}) - ${v.description}`);
   }
-  lines.push("", "## State", `- ${JSON.stringify(stack.terraform?.backend)}`);
   lines.push("", "## Outputs", ...Object.keys(stack.output ?? {}).map((name) => `- ${name}`));
   return lines.join("\n");
 }
 
 /** Synthesizes into a temp folder and reviews one environment. */
+/** What a reviewer asks first about a deployment: where it answers, what it signs as, the cookie browsers get, where state lives. */
+function deploymentFacts(valueOf: (name: string) => unknown, backend: Block | undefined): string[] {
+  const domain = String(valueOf("custom_domain") ?? "");
+  const zone = String(valueOf("hosted_zone_id") ?? "");
+  const issuer = String(valueOf("issuer") ?? "");
+  const cookieDomain = String(valueOf("refresh_cookie_domain") ?? "");
+  const cookie = [
+    "HttpOnly",
+    ...(valueOf("refresh_cookie_secure") === false ? [] : ["Secure"]),
+    `SameSite=${String(valueOf("refresh_cookie_same_site"))}`,
+    `Path=${String(valueOf("refresh_cookie_path"))}`,
+    cookieDomain ? `Domain=${cookieDomain}` : "host-only",
+  ].join("; ");
+  const state = backend?.s3
+    ? `S3 s3://${backend.s3.bucket}/${backend.s3.key} in ${backend.s3.region}, encrypted${backend.s3.use_lockfile ? ", locked by S3 lockfile" : backend.s3.dynamodb_table ? `, locked by DynamoDB ${backend.s3.dynamodb_table}` : ""}`
+    : `local file ${backend?.local?.path ?? "(none)"}: on this machine only (CI refuses it)`;
+  return [
+    `- domain: ${domain ? `${domain} (ACM certificate, API Gateway domain name; DNS ${zone ? `in Route 53 zone ${zone}` : "published by hand"})` : "none: the execute-api URL only"}`,
+    `- issuer: ${issuer || (domain ? `https://${domain}` : "the API's execute-api URL")}`,
+    `- refresh cookie: ${cookie}`,
+    `- state: ${state}`,
+  ];
+}
+
 export async function reviewEnvironment(environment: string): Promise<string> {
   if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
     throw new Error(`unknown environment "${environment}": use one of ${ENVIRONMENTS.join(", ")}`);

@@ -10,11 +10,13 @@ import { removeSynth, synthAll } from "./helpers/synth.js";
 describe("npm run review", function () {
   this.timeout(180_000);
   let text: string;
+  let prodJson: Record<string, any>;
   const tfvars = JSON.parse(readFileSync(join(ROOT, "environments", "prod.tfvars.json"), "utf8"));
 
   before(async () => {
     const { stacks } = await synthAll();
-    text = renderReview("prod", stacks.prod.json, tfvars);
+    prodJson = stacks.prod.json;
+    text = renderReview("prod", prodJson, tfvars);
   });
   after(removeSynth);
 
@@ -50,6 +52,29 @@ describe("npm run review", function () {
     }
     const { issuer: _unused, previous_public_keys: _alsoUnused, ...rest } = tfvars;
     for (const name of Object.keys(rest)) expect(text).to.match(new RegExp(`- ${name} = .* \\(tfvars\\)`));
+  });
+
+  it("says where it answers, what it signs as, the refresh cookie's attributes and where state lives", () => {
+    const section = text.slice(text.indexOf("## Domain, issuer, refresh cookie and state"), text.indexOf("## Variables"));
+    expect(section.trim().split("\n").slice(1)).to.deep.equal([
+      "- domain: none: the execute-api URL only",
+      "- issuer: the API's execute-api URL",
+      "- refresh cookie: HttpOnly; Secure; SameSite=Strict; Path=/auth; host-only",
+      "- state: local file ../../../terraform.auth-prod.tfstate: on this machine only (CI refuses it)",
+    ]);
+    const custom = renderReview(
+      "prod",
+      { ...prodJson, terraform: { backend: { s3: { bucket: "team-state", key: "auth/prod.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } } } },
+      { ...tfvars, custom_domain: "auth.example.com", hosted_zone_id: "Z0123456789ABCDEFGHIJ", refresh_cookie_same_site: "None", refresh_cookie_domain: "example.com" },
+    );
+    for (const line of [
+      "- domain: auth.example.com (ACM certificate, API Gateway domain name; DNS in Route 53 zone Z0123456789ABCDEFGHIJ)",
+      "- issuer: https://auth.example.com",
+      "- refresh cookie: HttpOnly; Secure; SameSite=None; Path=/auth; Domain=example.com",
+      "- state: S3 s3://team-state/auth/prod.tfstate in eu-west-1, encrypted, locked by S3 lockfile",
+    ]) {
+      expect(custom.split("\n"), line).to.include(line);
+    }
   });
 
   it("refuses an unknown environment by name", async () => {
