@@ -1,7 +1,7 @@
 /**
  * CDKTF app: one AuthStack per environment (auth-dev, auth-staging, auth-prod).
  *   npm run synth                      -> cdktf.out/stacks/auth-<env>/cdk.tf.json
- *   npx cdktf deploy auth-dev --var-file=environments/dev.tfvars.json
+ *   npm run cdktf -- deploy auth-dev --var-file=environments/dev.tfvars.json
  */
 import { buildApp } from "./stacks/app.js";
 
