@@ -82,5 +82,7 @@ if (stopping) {
       : "email verification: required; open the link in the sent mail, or start with REQUIRE_EMAIL_VERIFICATION=false",
   );
   // Last: scripts and tests wait for this line to know the runtime is up.
+  // Exactly this URL: a page on localhost would be another site, and its refresh cookie would never be stored.
+  console.log(`demo app: ${runtime.url}/ (open it on this exact host)`);
   console.log(`auth API listening on ${runtime.url} (Ctrl-C to stop)`);
 }

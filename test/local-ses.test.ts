@@ -106,6 +106,7 @@ describe("local mail server", function () {
     try {
       expect(printed, runtime.output()).not.to.equal(null);
       expect(runtime.output()).to.include("email verification: required; open the link in the sent mail");
+      expect(runtime.output()).to.include(`demo app: ${runtime.url}/ (open it on this exact host)`);
       expect((await fetch(printed![2])).status).to.equal(200);
     } finally {
       expect(await runtime.stop(), "Ctrl-C exits cleanly").to.equal(0);
