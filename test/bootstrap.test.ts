@@ -230,6 +230,19 @@ describe("auth-bootstrap (synthesized Terraform)", function () {
     }
   });
 
+  it("the README's operator permission list names every service the deploy role may use, and points at its source", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("**The deploy role's permissions**"), readme.indexOf("An operator who deploys by hand needs the same."));
+    expect(section).to.include("stacks/deploy-permissions.ts");
+    const services = new Set(Object.values(expectedDeploy("dev")).flatMap((st) => st.actions.map((action) => action.split(":")[0])));
+    const named: Record<string, RegExp> = {
+      s3: /state objects/, lambda: /Lambda functions/, iam: /iam:PassRole/, dynamodb: /table `auth-<env>-users`/, kms: /KMS/,
+      logs: /log groups/, apigateway: /API Gateway/, ses: /SES identity/, acm: /certificate/i, route53: /Route 53/,
+    };
+    expect([...services].sort()).to.deep.equal(Object.keys(named).sort());
+    for (const [service, mention] of Object.entries(named)) expect(section, service).to.match(mention);
+  });
+
   it("validates its variables, and environments/bootstrap.tfvars.json passes", () => {
     const variables = s.json.variable as Record<string, { validation?: Array<{ condition: string }> }>;
     const passes = (name: string, value: string) => variables[name].validation!.every((v) => evaluateCondition(v.condition, { [name]: value }));
