@@ -30,10 +30,15 @@ export function sourceBucket(address: string): string {
   return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(":")}::/64`;
 }
 
-/** The fixed window that `now` (epoch ms) falls in. */
+/** The fixed window of an address that `now` (epoch ms) falls in. */
 export function sourceWindow(address: string, kind: SourceKind, now: number, windowSeconds: number): SourceWindow {
+  return fixedWindow(sourceBucket(address), kind, now, windowSeconds);
+}
+
+/** The fixed window of a counter key (an address's bucket, an account's) that `now` (epoch ms) falls in. */
+function fixedWindow(source: string, kind: SourceKind, now: number, windowSeconds: number): SourceWindow {
   const start = Math.floor(now / 1000 / windowSeconds) * windowSeconds;
-  return { source: sourceBucket(address), kind, start, end: start + windowSeconds };
+  return { source, kind, start, end: start + windowSeconds };
 }
 
 const refused = (window: SourceWindow, now: number) => new TooManyAttemptsError(REFUSED, retryAfterSeconds(window.end * 1000 - now));
@@ -75,8 +80,7 @@ export async function admitMailTo(account: { tenant: string; email: string }, ad
   const now = deps.clock();
   const seconds = deps.limits.sourceWindowSeconds;
   if (address !== undefined) await admit(sourceWindow(address, "mail-request", now, seconds), deps.limits.sourceSignupsPerWindow, deps, { sourceIp: address });
-  const start = Math.floor(now / 1000 / seconds) * seconds;
-  const recipient: SourceWindow = { source: accountBucket(account.tenant, account.email), kind: "account-mail", start, end: start + seconds };
+  const recipient = fixedWindow(accountBucket(account.tenant, account.email), "account-mail", now, seconds);
   // The account is not named in the log: the source address of the request that hit the limit is.
   await admit(recipient, deps.limits.accountEmailsPerWindow, deps, { sourceIp: address });
 }
