@@ -5,6 +5,7 @@ import type { Deps } from "./deps.js";
 import { resetPasswordMessage } from "./emails.js";
 import { issueEmailToken } from "./email-tokens.js";
 import { admitMailTo } from "./source-limits.js";
+import type { UserRecord } from "./store.js";
 
 /**
  * The unauthenticated requests for mail: a new verification link, a password-reset link. The
@@ -16,25 +17,33 @@ import { admitMailTo } from "./source-limits.js";
 type MailRequestDeps = AccountMailDeps & Pick<Deps, "store" | "counters" | "limits" | "sleep">;
 
 /** Mails a new verification link if the account exists and is not verified yet (older links stop working). */
-export async function resendVerification(account: Account, sourceIp: string, deps: MailRequestDeps): Promise<void> {
-  await noSoonerThan(deps.limits.emailRequestMinMs, deps, async () => {
-    await admitMailTo(account, sourceIp, deps);
-    const user = await deps.store.getUser(account.tenant, account.email);
-    if (!user || user.emailVerified) return;
-    await sendQuietly("verify-email", user.userId, deps, () => sendVerificationEmail(user, deps));
-  });
+export function resendVerification(account: Account, sourceIp: string, deps: MailRequestDeps): Promise<void> {
+  return mailAccount(account, sourceIp, deps, "verify-email", (user) => (user.emailVerified ? undefined : sendVerificationEmail(user, deps)));
 }
 
 /** Mails a password-reset link if the account exists (an earlier pending link stops working). */
-export async function requestPasswordReset(account: Account, sourceIp: string, deps: MailRequestDeps): Promise<void> {
+export function requestPasswordReset(account: Account, sourceIp: string, deps: MailRequestDeps): Promise<void> {
+  return mailAccount(account, sourceIp, deps, "reset-password", async (user) => {
+    const token = await issueEmailToken("reset-password", user, deps);
+    const link = { appUrl: deps.mailSettings.appUrl, token, validForSeconds: deps.config.passwordResetTtlSeconds };
+    await deps.mailer.send(resetPasswordMessage(user.email, link));
+  });
+}
+
+/**
+ * The one shape of both requests: counted first, then `send` for an existing account (it may
+ * decline by returning undefined), its failure only logged, all padded to the minimum time.
+ */
+async function mailAccount(
+  account: Account,
+  sourceIp: string,
+  deps: MailRequestDeps,
+  what: string,
+  send: (user: UserRecord) => Promise<void> | undefined,
+): Promise<void> {
   await noSoonerThan(deps.limits.emailRequestMinMs, deps, async () => {
     await admitMailTo(account, sourceIp, deps);
     const user = await deps.store.getUser(account.tenant, account.email);
-    if (!user) return;
-    await sendQuietly("reset-password", user.userId, deps, async () => {
-      const token = await issueEmailToken("reset-password", user, deps);
-      const link = { appUrl: deps.mailSettings.appUrl, token, validForSeconds: deps.config.passwordResetTtlSeconds };
-      await deps.mailer.send(resetPasswordMessage(user.email, link));
-    });
+    if (user) await sendQuietly(what, user.userId, deps, async () => send(user));
   });
 }
