@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, type TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { functions as manifest, type FunctionName, type FunctionSpec } from "../handlers/functions.js";
 import { AUTHORIZER, routes } from "../handlers/routes.js";
@@ -72,7 +72,7 @@ export class AuthStack extends TerraformStack {
       PASSWORD_MIN_LENGTH: vars.passwordMinLength.stringValue,
       EMAIL_VERIFICATION_TTL_SECONDS: vars.emailVerificationTtlSeconds.stringValue,
       PASSWORD_RESET_TTL_SECONDS: vars.passwordResetTtlSeconds.stringValue,
-      REQUIRE_EMAIL_VERIFICATION: Fn.conditional(vars.requireEmailVerification.booleanValue, "true", "false") as string,
+      REQUIRE_EMAIL_VERIFICATION: asEnv(vars.requireEmailVerification),
       // The same list as CORS: refresh accepts its cookie only from these origins.
       CORS_ALLOWED_ORIGINS: Fn.join(",", vars.corsAllowedOrigins.listValue),
     };
@@ -89,7 +89,7 @@ export class AuthStack extends TerraformStack {
       REFRESH_COOKIE_SAME_SITE: vars.refreshCookieSameSite.stringValue,
       REFRESH_COOKIE_DOMAIN: vars.refreshCookieDomain.stringValue,
       REFRESH_COOKIE_PATH: vars.refreshCookiePath.stringValue,
-      REFRESH_COOKIE_SECURE: Fn.conditional(vars.refreshCookieSecure.booleanValue, "true", "false") as string,
+      REFRESH_COOKIE_SECURE: asEnv(vars.refreshCookieSecure),
     };
     const mail = {
       EMAIL_FROM: vars.emailFrom.stringValue,
@@ -144,3 +144,6 @@ export class AuthStack extends TerraformStack {
     });
   }
 }
+
+/** A bool variable as a Lambda environment value, which is a string: "true" or "false", as runtime/config.ts reads it. */
+const asEnv = (variable: TerraformVariable): string => Fn.conditional(variable.booleanValue, "true", "false") as string;

@@ -21,6 +21,8 @@ export interface PermissionStatement {
 /** The deploy role's statements for one environment. */
 export function deployPermissions(environment: string, stateBucket: string): PermissionStatement[] {
   const prefix = `auth-${environment}`;
+  // One role per function of the manifest, named as stacks/auth-function.ts names them.
+  const functionRoles = functions.map((fn) => `arn:{partition}:iam::{account}:role/${functionRoleName(prefix, fn.name)}`);
   const arn = (service: string, resource: string, region = "{region}") => `arn:{partition}:${service}:${region}:{account}:${resource}`;
   return [
     {
@@ -65,13 +67,13 @@ export function deployPermissions(environment: string, stateBucket: string): Per
         "iam:UntagRole",
         "iam:UpdateAssumeRolePolicy",
       ],
-      resources: functionRoleArns(prefix),
+      resources: functionRoles,
     },
     {
       // Creating a function hands it its role: only these roles, and only to Lambda.
       sid: "PassFunctionRoles",
       actions: ["iam:PassRole"],
-      resources: functionRoleArns(prefix),
+      resources: functionRoles,
       conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["lambda.amazonaws.com"] }],
     },
     {
@@ -185,6 +187,3 @@ export function deployPermissions(environment: string, stateBucket: string): Per
     },
   ];
 }
-
-/** One role per function of the manifest, named as stacks/auth-function.ts names them. */
-const functionRoleArns = (prefix: string): string[] => functions.map((fn) => `arn:{partition}:iam::{account}:role/${functionRoleName(prefix, fn.name)}`);
