@@ -9,8 +9,7 @@ import { functions } from "../handlers/functions.js";
 import { routes, type HandlerName } from "../handlers/routes.js";
 import { sidOf } from "./helpers/refresh-tokens.js";
 import { durableState, NO_REFRESH_GRACE, startInProcessRuntime, type InProcessRuntime, type Item, type Reply } from "./helpers/in-process-runtime.js";
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+import { bearer } from "./helpers/access-tokens.js";
 /** Well-formed email tokens (they pass the shape check, so only the table can refuse them). */
 const EMAIL_TOKEN = { verify: `ev1.00000000-0000-4000-8000-000000000000.${"A".repeat(43)}`, reset: `pr1.00000000-0000-4000-8000-000000000000.${"A".repeat(43)}` };
 const needsTable = (handler: HandlerName) => functions.find((fn) => fn.name === handler)!.tableActions.length > 0;

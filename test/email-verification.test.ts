@@ -6,17 +6,15 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import { startLocalSes, type RunningSes } from "../local/ses.js";
 import { expireEmailToken } from "./helpers/dynalite.js";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
 import { mailTo, tokenFromLink, type SentMail } from "./helpers/local-ses.js";
+import { bearer, claimsOf } from "./helpers/access-tokens.js";
 
 const PASSWORD = "correct horse battery staple";
 const VERIFY_SUBJECT = "Verify your email address";
 const ATTEMPT_SUBJECT = "Someone tried to sign up with your email address";
 const REFUSED = { error: "invalid_grant", error_description: "the token is invalid, expired or already used" };
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString());
 const newEmail = () => `verify-${randomBytes(6).toString("hex")}@example.com`;
 /** Many registrations from one address in one window: the per-address limit is another test's subject. */
 const ROOMY_LIMITS = { SOURCE_SIGNUPS_PER_WINDOW: "1000" };
@@ -24,15 +22,10 @@ const ROOMY_LIMITS = { SOURCE_SIGNUPS_PER_WINDOW: "1000" };
 describe("email verification (required; real bundles, local SES)", function () {
   this.timeout(60_000);
   let rt: InProcessRuntime;
-  /** The SES server a test restarts on the runtime's port (the runtime closes only its own). */
-  let restartedSes: RunningSes | undefined;
   before(async () => {
     rt = await startInProcessRuntime({ REQUIRE_EMAIL_VERIFICATION: "true", TENANTS: "default,acme", LOG_LEVEL: "debug", ...ROOMY_LIMITS });
   });
-  after(async () => {
-    await rt?.close();
-    await restartedSes?.close();
-  });
+  after(() => rt?.close());
 
   const inbox = (address: string) => mailTo(rt.ses.storeUrl, address);
   const only = async (address: string, subject: string): Promise<SentMail[]> => (await inbox(address)).filter((m) => m.subject === subject);
@@ -186,15 +179,9 @@ describe("email verification (required; real bundles, local SES)", function () {
 
   it("when the verification mail cannot be sent, register answers 503 and leaves no account behind; a retry works", async () => {
     const email = newEmail();
-    const port = Number(new URL(rt.ses.endpoint).port);
-    await rt.ses.close();
-    try {
-      const failed = await register(email);
-      expect(failed.status, failed.text).to.equal(503);
-      expect(failed.json.error).to.equal("temporarily_unavailable");
-    } finally {
-      restartedSes = await startLocalSes({ port });
-    }
+    const failed = await rt.withSesStopped(() => register(email));
+    expect(failed.status, failed.text).to.equal(503);
+    expect(failed.json.error).to.equal("temporarily_unavailable");
     const items = await rt.scan();
     expect(items.filter((item) => item.pk.S!.startsWith("USER#") && item.email?.S === email), "no half-written account").to.deep.equal([]);
     expect(items.filter((item) => item.pk.S!.startsWith("EMAILTOKEN#") && item.email?.S === email), "no orphan token").to.deep.equal([]);

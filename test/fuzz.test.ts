@@ -19,6 +19,7 @@ import { testConfig } from "./helpers/config.js";
 import { durableState, startInProcessRuntime, type InProcessRuntime, type RawRequest, type Reply } from "./helpers/in-process-runtime.js";
 import { p256 } from "./helpers/keys.js";
 import { withForgedSecret } from "./helpers/refresh-tokens.js";
+import { claimsOf } from "./helpers/access-tokens.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 /** One seed per property, so properties with the same arbitraries do not send the same requests. */
@@ -86,11 +87,11 @@ describe("fuzz: random requests at every route (fast-check, real bundles in proc
     const other = p256().signer;
     const sameKid: Signer = { alg: other.alg, kid: realKid, sign: other.sign };
     // The runtime's own issuer (a fixed local name, not its URL), so a forgery differs only in its key.
-    const { iss } = JSON.parse(Buffer.from(accounts[0].access.split(".")[1], "base64url").toString());
+    const { iss } = claimsOf(accounts[0].access);
     const config = testConfig({ issuer: iss, tenants: ["default"] });
     for (const signer of [other, sameKid]) {
       for (const account of accounts) {
-        const claims = JSON.parse(Buffer.from(account.access.split(".")[1], "base64url").toString());
+        const claims = claimsOf(account.access);
         const subject = { userId: claims.sub, email: claims.email, tenant: claims.aud, sid: claims.sid, emailVerified: claims.email_verified };
         forgedAccessTokens.push((await issueAccessToken(subject, { signer, config, now: Date.now() })).token);
       }

@@ -250,6 +250,10 @@ const CREDENTIAL_ROUTES = [
   "POST /auth/password/reset",
 ];
 
+/** Of the variables `expected` names, those a function's environment has, with their values. */
+const present = (vars: Record<string, unknown>, expected: Record<string, unknown>) =>
+  Object.fromEntries(Object.keys(expected).filter((name) => name in vars).map((name) => [name, vars[name]]));
+
 const readTfvars = (env: string) => JSON.parse(readFileSync(join(ROOT, "environments", `${env}.tfvars.json`), "utf8")) as Record<string, unknown>;
 
 describe("infrastructure (synthesized Terraform)", function () {
@@ -476,9 +480,9 @@ describe("infrastructure (synthesized Terraform)", function () {
               ISSUER: `\${coalesce(var.issuer, local.${Object.keys(s().json.locals)[0]}, ${ref("aws_apigatewayv2_api", api().id, "api_endpoint").slice(2, -1)})}`,
             });
             expect(vars.TABLE_NAME, spec.name).to.equal(spec.tableActions.length ? tableName : undefined);
-            const limits = Object.fromEntries(Object.keys(ABUSE_LIMIT_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
+            const limits = present(vars, ABUSE_LIMIT_ENV);
             expect(limits, `${spec.name} abuse limits`).to.deep.equal(ABUSE_LIMIT_FUNCTIONS.includes(spec.name) ? ABUSE_LIMIT_ENV : {});
-            const cookie = Object.fromEntries(Object.keys(COOKIE_ENV).filter((name) => name in vars).map((name) => [name, vars[name]]));
+            const cookie = present(vars, COOKIE_ENV);
             expect(cookie, `${spec.name} refresh cookie`).to.deep.equal(COOKIE_FUNCTIONS.includes(spec.name) ? COOKIE_ENV : {});
             expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? ref("aws_kms_key", key().id, "arn") : undefined);
             expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
@@ -659,7 +663,7 @@ describe("infrastructure (synthesized Terraform)", function () {
           for (const spec of functions) {
             const vars = fn(spec.name).environment.variables;
             const mail = { EMAIL_FROM: "${var.email_from}", SES_CONFIGURATION_SET: ref("aws_sesv2_configuration_set", configurationSet().id, "configuration_set_name"), APP_URL: "${var.app_url}" };
-            const given = Object.fromEntries(Object.keys(mail).filter((name) => name in vars).map((name) => [name, vars[name]]));
+            const given = present(vars, mail);
             expect(given, spec.name).to.deep.equal(EXPECTED_ACTIONS[spec.name].mail.length ? mail : {});
           }
         });

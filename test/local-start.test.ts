@@ -21,6 +21,7 @@ import { startLocalSes } from "../local/ses.js";
 import { ROOT } from "../bundle/bundler.js";
 import { startInProcessRuntime, TEST_RUNTIME_DEFAULTS } from "./helpers/in-process-runtime.js";
 import { runStartToExit, spawnLocalRuntime, type FinishedStart } from "./helpers/local-runtime.js";
+import { claimsOf } from "./helpers/access-tokens.js";
 
 const RESET_HINT = "to start afresh, run `npm start -- --reset` (deletes the local users, sessions and keys)";
 const PASSWORD = "correct horse battery staple";
@@ -299,7 +300,7 @@ describe("npm start: robust start-up", function () {
         const login = await first.call("POST", "/auth/login", { email, password: PASSWORD });
         expect(login.status).to.equal(200);
         ({ access_token: access, refresh_token: refresh } = login.json);
-        const claims = JSON.parse(Buffer.from(access.split(".")[1], "base64url").toString());
+        const claims = claimsOf(access);
         expect(claims.iss).to.equal(LOCAL_ISSUER);
         // info by default, as documented: the failed login is in the log.
         expect(first.console.some((line) => /"level":"info".*"service":"login"/.test(line)), first.console.join("\n")).to.equal(true);
@@ -363,7 +364,7 @@ describe("npm start: robust start-up", function () {
       const login = await post("/auth/login");
       expect(login.status).to.equal(200);
       const { access_token } = (await login.json()) as { access_token: string };
-      expect(JSON.parse(Buffer.from(access_token.split(".")[1], "base64url").toString()).iss).to.equal("https://issuer.example");
+      expect(claimsOf(access_token).iss).to.equal("https://issuer.example");
       expect((await fetch(`${runtime.url}/me`, { headers: { authorization: `Bearer ${access_token}` } })).status).to.equal(200);
       expect(memoryFolders(), "the --memory folder exists while it runs").to.have.length(1);
     } finally {

@@ -6,10 +6,10 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import { startLocalSes, type RunningSes } from "../local/ses.js";
 import { expireEmailToken } from "./helpers/dynalite.js";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
 import { mailTo, tokenFromLink } from "./helpers/local-ses.js";
+import { bearer, claimsOf } from "./helpers/access-tokens.js";
 
 const PASSWORD = "correct horse battery staple";
 const NEW_PASSWORD = "a new and rather long passphrase";
@@ -18,14 +18,11 @@ const CHANGED_SUBJECT = "Your password was changed";
 const REFUSED = { error: "invalid_grant", error_description: "the token is invalid, expired or already used" };
 /** Long enough to cover the work of a known email on a shared machine; short enough for a test. */
 const MIN_MS = 300;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString());
 const newEmail = () => `reset-${randomBytes(6).toString("hex")}@example.com`;
 
 describe("forgotten and reset password (real bundles, local SES)", function () {
   this.timeout(60_000);
   let rt: InProcessRuntime;
-  let restartedSes: RunningSes | undefined;
   before(async () => {
     rt = await startInProcessRuntime({
       REQUIRE_EMAIL_VERIFICATION: "true",
@@ -36,10 +33,7 @@ describe("forgotten and reset password (real bundles, local SES)", function () {
       LOCKOUT_MAX_FAILURES: "3",
     });
   });
-  after(async () => {
-    await rt?.close();
-    await restartedSes?.close();
-  });
+  after(() => rt?.close());
 
   const inbox = async (address: string, subject: string) => (await mailTo(rt.ses.storeUrl, address)).filter((m) => m.subject === subject);
   const login = (email: string, password = PASSWORD, tenant?: string) => rt.call("POST", "/auth/login", { email, password, ...(tenant ? { tenant } : {}) });
@@ -173,15 +167,9 @@ describe("forgotten and reset password (real bundles, local SES)", function () {
 
   it("when mail is down, forgot still answers 202 (its answer must not depend on the account) and logs the failure without the token", async () => {
     const email = await account();
-    const port = Number(new URL(rt.ses.endpoint).port);
     const logged = rt.console.length;
-    await rt.ses.close();
-    try {
-      const reply = await forgot(email);
-      expect(reply.status, reply.text).to.equal(202);
-    } finally {
-      restartedSes = await startLocalSes({ port });
-    }
+    const reply = await rt.withSesStopped(() => forgot(email));
+    expect(reply.status, reply.text).to.equal(202);
     const lines = rt.console.slice(logged).map((line) => JSON.parse(line));
     expect(lines.find((line) => line.message === "mail not sent")).to.include({ level: "error", what: "reset-password" });
   });

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { NO_REFRESH_GRACE, startInProcessRuntime, type InProcessRuntime, type Reply } from "./helpers/in-process-runtime.js";
 import { secretPartsOf } from "./helpers/refresh-tokens.js";
+import { bearer } from "./helpers/access-tokens.js";
 
 const LEVELS = ["debug", "info", "warn", "error"];
 
@@ -49,7 +50,6 @@ describe("logs: a full flow at LOG_LEVEL=debug leaks no secret", function () {
       }
       return tokens;
     };
-    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
     await step("register", 201, rt.call("POST", "/auth/register", { email, password }));
     await step("register a taken email", 409, rt.call("POST", "/auth/register", { email, password }));

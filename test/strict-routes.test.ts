@@ -12,6 +12,7 @@ import { dynamoEmailTokens } from "../handlers/lib/adapters/dynamo-email-tokens.
 import { issueEmailToken } from "../handlers/lib/domain/email-tokens.js";
 import { localDynamoClient } from "../local/dynalite.js";
 import { testConfig } from "./helpers/config.js";
+import { bearer } from "./helpers/access-tokens.js";
 
 describe("strict routes and the session list (real bundles in process)", function () {
   this.timeout(60_000);
@@ -22,7 +23,6 @@ describe("strict routes and the session list (real bundles in process)", functio
   after(() => rt?.close());
 
   const password = "correct horse battery staple";
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const newUser = async () => {
     const email = `user-${randomBytes(6).toString("hex")}@example.com`;
     expect((await rt.call("POST", "/auth/register", { email, password })).status).to.equal(201);

@@ -1,4 +1,5 @@
 import type { Config, Limits } from "../../handlers/lib/domain/config.js";
+import { loadLimits } from "../../handlers/lib/runtime/config.js";
 import { createLogger } from "../../handlers/lib/runtime/logger.js";
 import { type Logger } from "../../handlers/lib/domain/logger.js";
 
@@ -17,18 +18,8 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   ...overrides,
 });
 
-/** The default abuse limits (as runtime/config.ts loadLimits reads them from an empty env). */
-export const testLimits = (overrides: Partial<Limits> = {}): Limits => ({
-  lockoutMaxFailures: 5,
-  lockoutBaseSeconds: 30,
-  lockoutMaxSeconds: 900,
-  sourceWindowSeconds: 300,
-  sourceFailedLoginsPerWindow: 100,
-  sourceSignupsPerWindow: 20,
-  accountEmailsPerWindow: 3,
-  emailRequestMinMs: 1000,
-  ...overrides,
-});
+/** The default abuse limits, as runtime/config.ts reads them from an empty env (test/config.test.ts writes them out). */
+export const testLimits = (overrides: Partial<Limits> = {}): Limits => ({ ...loadLimits({}), ...overrides });
 
 /** A logger that records lines, so tests can assert what was (not) logged. */
 export function recordingLogger(): Logger & { lines: string[] } {

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { format } from "node:util";
 import { localDynamoClient, type RunningDynalite } from "../../local/dynalite.js";
 import { startLocalRuntime } from "../../local/runtime.js";
-import type { RunningSes } from "../../local/ses.js";
+import { startLocalSes, type RunningSes } from "../../local/ses.js";
 
 export type Item = Record<string, AttributeValue>;
 
@@ -53,6 +53,8 @@ export interface InProcessRuntime {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   /** Every item in the table. */
   scan(): Promise<Item[]>;
+  /** Runs `work` while the local SES server is down (sends fail), then brings it back on the same port. */
+  withSesStopped<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,8 @@ export async function startInProcessRuntime(env: Record<string, string> = {}, op
   const dynamo = runtime.dynamo!;
   const tableName = process.env.TABLE_NAME!;
   const admin = localDynamoClient(dynamo.endpoint);
+  /** The SES server after an outage: the runtime closes only the one it started. */
+  let restartedSes: RunningSes | undefined;
 
   const send = (req: RawRequest) =>
     sendRaw(runtime.url, req).catch((error: NodeJS.ErrnoException) => {
@@ -152,9 +156,20 @@ export async function startInProcessRuntime(env: Record<string, string> = {}, op
       }
       throw new Error(`the table has more than ${MAX_SCAN_PAGES} pages`);
     },
+    async withSesStopped(work) {
+      const current = restartedSes ?? runtime.ses!;
+      const port = Number(new URL(current.endpoint).port);
+      await current.close();
+      try {
+        return await work();
+      } finally {
+        restartedSes = await startLocalSes({ port });
+      }
+    },
     async close() {
       try {
         admin.destroy();
+        await restartedSes?.close();
         await runtime.close();
       } finally {
         removeData();
