@@ -60,6 +60,24 @@ const jsonwebtokenOnNode22: Plugin = {
   },
 };
 
+/**
+ * Lambda hands a function its role's credentials in environment variables, so the SDK's
+ * default chain (profiles, SSO, STS web identity, IMDS: 40% of a DynamoDB bundle, with the
+ * nested STS and SSO clients) is dead code there. Every client reads the environment only;
+ * the local runtime puts credentials there too.
+ */
+const credentialsFromEnvironment: Plugin = {
+  name: "credentials-from-environment",
+  setup(builder) {
+    builder.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: "credential-provider-node", namespace: "credentials-from-environment" }));
+    builder.onLoad({ filter: /.*/, namespace: "credentials-from-environment" }, () => ({
+      contents: 'import { fromEnv } from "@aws-sdk/credential-provider-env"; export const defaultProvider = (init) => fromEnv(init);',
+      resolveDir: ROOT,
+      loader: "js",
+    }));
+  },
+};
+
 export interface BundleResult {
   name: FunctionName;
   dir: string;
@@ -89,7 +107,7 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
     legalComments: "external",
     logLevel: "error",
     metafile: true,
-    plugins: [argon2BesideBundle, jsonwebtokenOnNode22],
+    plugins: [argon2BesideBundle, jsonwebtokenOnNode22, credentialsFromEnvironment],
   });
   // Host bundles keep esbuild's paths, which lead to the real files for local stack traces.
   if (target === "lambda") projectRelativeSourceMap(join(dir, "index.js.map"));

@@ -74,7 +74,8 @@ function applyLocalAwsDefaults(env: NodeJS.ProcessEnv): string[] {
     env.AWS_REGION = env.AWS_DEFAULT_REGION || "us-east-1";
     set.push(`AWS_REGION=${env.AWS_REGION}`);
   }
-  if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+  // The bundles read credentials from the environment only, as Lambda provides them (bundle/bundler.ts).
+  if (!env.AWS_ACCESS_KEY_ID) {
     Object.assign(env, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" });
     set.push("AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test");
   }

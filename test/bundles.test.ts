@@ -34,6 +34,16 @@ describe("bundles", function () {
         expect(authorizer.inputs.some((i) => i.includes("node_modules/jsonwebtoken/"))).to.equal(true);
       });
 
+      it("reads AWS credentials from the environment only: no profile, SSO, STS or IMDS providers and no nested clients", async () => {
+        const withSdk = (await bundles(target)).filter((b) => b.inputs.some((i) => i.includes("node_modules/@aws-sdk/")));
+        expect(withSdk.map((b) => b.name)).to.include.members(["login", "me", "register"]);
+        for (const b of withSdk) {
+          const chain = b.inputs.filter((i) => /@aws-sdk\/(credential-provider-(?!env)|nested-clients|token-providers)|@smithy\/credential-provider-imds/.test(i));
+          expect(chain, b.name).to.deep.equal([]);
+          expect(b.inputs.some((i) => i.includes("@aws-sdk/credential-provider-env/")), b.name).to.equal(true);
+        }
+      });
+
       it("carries the breached-password list only where new passwords are set", async () => {
         for (const b of await bundles(target)) {
           const carries = b.inputs.some((i) => i.endsWith("password-blocklist-data.ts"));
