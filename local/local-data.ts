@@ -4,10 +4,10 @@
  * is a LocalDataError: one line naming the file and saying how to recover.
  */
 import type { KeyObject } from "node:crypto";
-import type { JoseAlg } from "../handlers/lib/domain/keys.js";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import type { JoseAlg } from "../handlers/lib/domain/keys.js";
 import { KeyFileError } from "../handlers/lib/adapters/key-file.js";
 import { loadOrCreateMacKeyFile } from "../handlers/lib/adapters/local-mac-key.js";
 import { loadOrCreateKeyFile } from "../handlers/lib/adapters/local-signer.js";
