@@ -1,7 +1,7 @@
 /**
  * API Gateway HTTP API REQUEST authorizer (payload 2.0, simple responses). Verifies the
- * ES256 access token offline against keys parsed once per cold start: no AWS SDK, no
- * network call per request.
+ * ES256 or RS256 access token offline (the algorithm is the key's, never the header's)
+ * against keys parsed once per cold start: no AWS SDK, no network call per request.
  */
 import { verifyAccessToken } from "./lib/domain/verify-access-token.js";
 import { bearerToken, contextFromClaims, type AuthorizedSubject } from "./lib/http/authorizer-context.js";

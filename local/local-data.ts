@@ -7,6 +7,7 @@ import type { KeyObject } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import type { JoseAlg } from "../handlers/lib/domain/keys.js";
 import { KeyFileError } from "../handlers/lib/adapters/key-file.js";
 import { loadOrCreateMacKeyFile } from "../handlers/lib/adapters/local-mac-key.js";
 import { loadOrCreateKeyFile } from "../handlers/lib/adapters/local-signer.js";
@@ -16,13 +17,19 @@ export const DATA_ENTRIES = {
   dynalite: "dynalite",
   signingKey: "signing-key.pem",
   refreshTokenKey: "refresh-token-key",
+  // Its own file: switching `npm start -- --rs256` on and off never replaces the P-256 key.
+  rsaSigningKey: "signing-key-rs256.pem",
 } as const;
 
 export const dataPaths = (dataDir: string) => ({
   dynalite: join(dataDir, DATA_ENTRIES.dynalite),
   signingKey: join(dataDir, DATA_ENTRIES.signingKey),
   refreshTokenKey: join(dataDir, DATA_ENTRIES.refreshTokenKey),
+  rsaSigningKey: join(dataDir, DATA_ENTRIES.rsaSigningKey),
 });
+
+/** The signing key file of each algorithm. */
+export const signingKeyPath = (dataDir: string, alg: JoseAlg): string => (alg === "RS256" ? dataPaths(dataDir).rsaSigningKey : dataPaths(dataDir).signingKey);
 
 /** A local-data problem, already phrased for a person: what, where, and what to do. */
 export class LocalDataError extends Error {
@@ -36,13 +43,17 @@ export const RESET_HINT = "to start afresh, run `npm start -- --reset` (deletes 
 
 const damaged = (what: string) => new LocalDataError(`${what}; ${RESET_HINT}`);
 
-/** Loads (creating when missing) the signing key and the refresh-token key; a bad file is a LocalDataError. */
-export function loadLocalKeys(dataDir: string): { signingKey: KeyObject } {
+/**
+ * Loads (creating when missing) the signing key of `alg` (default ES256) and the refresh-token
+ * key; a bad file is a LocalDataError.
+ */
+export function loadLocalKeys(dataDir: string, alg: JoseAlg = "ES256"): { signingKey: KeyObject; signingKeyFile: string } {
   const paths = dataPaths(dataDir);
   try {
-    const signingKey = loadOrCreateKeyFile(paths.signingKey);
+    const signingKeyFile = signingKeyPath(dataDir, alg);
+    const signingKey = loadOrCreateKeyFile(signingKeyFile, alg);
     loadOrCreateMacKeyFile(paths.refreshTokenKey);
-    return { signingKey };
+    return { signingKey, signingKeyFile };
   } catch (error) {
     if (error instanceof KeyFileError) throw damaged(`the local key file ${error.path} ${error.problem}`);
     throw error;

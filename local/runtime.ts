@@ -1,14 +1,14 @@
 /**
  * The whole API on one machine with no AWS account: the same esbuild bundles that
- * deploy, dynalite and a local SES v2 server on loopback, a local P-256 signing key, and the
- * API Gateway stand-in.
+ * deploy, dynalite and a local SES v2 server on loopback, a local signing key (P-256 for ES256,
+ * or RSA for RS256), and the API Gateway stand-in.
  */
 import { createPublicKey } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spkiOf } from "../handlers/lib/domain/keys.js";
+import { spkiOf, type JoseAlg } from "../handlers/lib/domain/keys.js";
 import { AUTHORIZER, AUTHORIZER_CACHE, routes } from "../handlers/routes.js";
 import { allowedOrigins, integer, loadConfig, loadLimits, loadMailSettings, logLevel, type Env } from "../handlers/lib/runtime/config.js";
 import { bundleAll, ROOT } from "../bundle/bundler.js";
@@ -26,6 +26,8 @@ export interface LocalOptions {
   dataDir: string;
   /** Delete the local data first (`npm start -- --reset`, after the caller has asked). */
   reset?: boolean;
+  /** What access tokens are signed with (default ES256); each algorithm has its own key file. */
+  signingAlgorithm?: JoseAlg;
   log: (line: string) => void;
 }
 
@@ -126,7 +128,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       }
       await checkDynaliteFolder(paths.dynalite);
     }
-    const { signingKey } = loadLocalKeys(dataDir);
+    const { signingKey, signingKeyFile } = loadLocalKeys(dataDir, options.signingAlgorithm);
 
     // LocalStack users point AWS_ENDPOINT_URL at it; everyone else gets dynalite.
     let dynamo: RunningDynalite | undefined;
@@ -175,7 +177,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
     // The bundles read their configuration at load, as a Lambda cold start does.
     Object.assign(env, {
       TABLE_NAME: tableName,
-      LOCAL_SIGNING_KEY_FILE: paths.signingKey,
+      LOCAL_SIGNING_KEY_FILE: signingKeyFile,
       LOCAL_REFRESH_TOKEN_KEY_FILE: paths.refreshTokenKey,
       JWT_PUBLIC_KEYS: spkiOf(createPublicKey(signingKey)),
       // Links in mail open the runtime itself unless a local app (the demo) is named.

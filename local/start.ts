@@ -2,6 +2,7 @@
  * `npm start`: runs the whole API on http://127.0.0.1:$PORT (default 3000).
  *   --memory         keep nothing on disk (table and keys vanish on exit)
  *   --reset [--yes]  delete the local data first, after asking (--yes: without asking)
+ *   --rs256          sign access tokens with RS256 (an RSA key of its own) instead of ES256
  * Data otherwise lives in $LOCAL_DATA_DIR (default .data/, git-ignored). Every failure to
  * start is one line on stderr and exit code 1.
  */
@@ -15,11 +16,12 @@ const fail = (reason: string): never => {
   process.exit(1);
 };
 
-const KNOWN_FLAGS = new Set(["--memory", "--reset", "--yes"]);
+const KNOWN_FLAGS = new Set(["--memory", "--reset", "--yes", "--rs256"]);
 const flags = process.argv.slice(2);
 const unknown = flags.find((flag) => !KNOWN_FLAGS.has(flag));
-if (unknown !== undefined) fail(`unknown option ${unknown} (known: --memory, --reset, --yes)`);
+if (unknown !== undefined) fail(`unknown option ${unknown} (known: --memory, --reset, --yes, --rs256)`);
 const memory = flags.includes("--memory");
+const signingAlgorithm = flags.includes("--rs256") ? "RS256" : "ES256";
 const reset = flags.includes("--reset");
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number from 0 to 65535, got "${process.env.PORT}"`);
@@ -64,7 +66,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-runtime = await startLocalRuntime({ port, memory, reset, dataDir, log: (line) => console.log(line) }).catch((error: NodeJS.ErrnoException) =>
+runtime = await startLocalRuntime({ port, memory, reset, dataDir, signingAlgorithm, log: (line) => console.log(line) }).catch((error: NodeJS.ErrnoException) =>
   fail(error.code === "EADDRINUSE" ? `port ${port} is in use (set PORT to another one, or 0 for any free port)` : error.message),
 );
 if (stopping) {
@@ -74,6 +76,7 @@ if (stopping) {
   const env = process.env;
   console.log(memory ? "data: in memory only (--memory), gone when this stops" : `data: ${dataDir} (\`npm start -- --reset\` deletes it)`);
   console.log(`tokens: issuer ${env.ISSUER}, tenants ${env.TENANTS}${env.DEFAULT_TENANT ? ` (default ${env.DEFAULT_TENANT})` : ""}`);
+  console.log(`signing: ${signingAlgorithm}${signingAlgorithm === "ES256" ? " (`npm start -- --rs256` for RS256, as API Gateway's JWT authorizer needs)" : ""}`);
   if (runtime.ses) console.log(`sent mail: ${runtime.ses.endpoint} (web view), ${runtime.ses.storeUrl} (JSON)`);
   // The first thing a new user meets after register: say why a login may be 403 and how to change it.
   console.log(

@@ -8,14 +8,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp, ENVIRONMENTS } from "../stacks/app.js";
+import { KMS_SIGNING } from "../handlers/lib/adapters/kms-signing-keys.js";
 import { ROOT } from "../bundle/bundler.js";
 import { isMain } from "./is-main.js";
 
 type Block = Record<string, any>;
 
-/** The logical id a Terraform reference like `${aws_x.ID.attr}` (or `${data.aws_x.ID.attr}`) points at. */
+/** The logical id a Terraform reference like `${aws_x.ID.attr}` (or `${data.aws_x.ID.attr}`, or a counted `${aws_x.ID[0].attr}`) points at. */
 const referencedId = (type: string, reference: string): string => {
-  const match = new RegExp(`${type}\\.([^.]+)\\.`).exec(reference);
+  const match = new RegExp(`${type}\\.([^.[]+)(\\[0\\])?\\.`).exec(reference);
   if (!match) throw new Error(`expected a reference to ${type} in ${reference}`);
   return match[1];
 };
@@ -49,8 +50,10 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
   const show = (value: unknown): string => {
     const text = typeof value === "string" ? value : JSON.stringify(value);
     return text
+      // `${var.x == "A" ? a : b}` (the key that signs): the branch this environment's value selects.
+      .replace(/\$\{var\.([a-z0-9_]+) == "([^"]*)" \? ([^ ]+) : ([^ ]+)\}/g, (_, name, literal, then, otherwise) => `\${${valueOf(name) === literal ? then : otherwise}} (var.${name} ${JSON.stringify(valueOf(name))})`)
       .replace(/\$\{var\.([a-z0-9_]+)\}/g, (_, name) => `${JSON.stringify(valueOf(name))} (var.${name})`)
-      .replace(/\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}(:\*)?/g, (_, type, id, streams) => label(type, id) + (streams ? " (its streams)" : ""));
+      .replace(/\$\{(aws_[a-z0-9_]+)\.([^.}[]+)(?:\[0\])?\.[a-z_]+\}(:\*)?/g, (_, type, id, streams) => label(type, id) + (streams ? " (its streams)" : ""));
   };
   const functionsById = Object.fromEntries(all("aws_lambda_function"));
   const fnOf = (reference: string) => functionsById[referencedId("aws_lambda_function", reference)];
@@ -107,11 +110,20 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
     );
   }
   for (const [id, k] of all("aws_kms_key")) {
-    lines.push(`- ${label("aws_kms_key", id)}: ${k.customer_master_key_spec} ${k.key_usage}, deletion window ${k.deletion_window_in_days} days`);
+    lines.push(`- ${label("aws_kms_key", id)}: ${k.customer_master_key_spec} ${k.key_usage}, deletion window ${k.deletion_window_in_days} days${signingRole(k)}`);
     const policy = policies[referencedId("aws_iam_policy_document", k.policy)];
     for (const st of policy.statement) {
       lines.push(`    key policy ${st.sid}: ${st.actions.length} actions (${st.actions.join(", ")}) for the account's IAM principals${conditionOf(st)}`);
     }
+  }
+
+  /** For a signing key: its JOSE algorithm, whether this environment creates it, and whether it signs or only verifies. */
+  function signingRole(key: Block): string {
+    const alg = Object.entries(KMS_SIGNING).find(([, kms]) => kms.keySpec === key.customer_master_key_spec)?.[0];
+    if (key.key_usage !== "SIGN_VERIFY" || !alg) return "";
+    const listed = valueOf("signing_key_algorithms");
+    if (!(Array.isArray(listed) && listed.includes(alg))) return `; ${alg}: not created (signing_key_algorithms ${JSON.stringify(listed)})`;
+    return `; ${alg}: ${valueOf("signing_algorithm") === alg ? "signs (signing_algorithm) and verifies" : "verifies only (signing_algorithm is another)"}`;
   }
 
   lines.push("", "## Domain, issuer, refresh cookie and state", ...deploymentFacts(valueOf, stack.terraform?.backend));

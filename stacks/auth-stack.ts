@@ -9,7 +9,7 @@ import { CustomDomain } from "./custom-domain.js";
 import { EmailIdentity } from "./email-identity.js";
 import { HttpApi } from "./http-api.js";
 import { RefreshTokenKey } from "./refresh-token-key.js";
-import { SigningKey } from "./signing-key.js";
+import { signingKeys } from "./signing-key.js";
 import { UserTable } from "./user-table.js";
 import { defineVariables } from "./variables.js";
 
@@ -43,7 +43,7 @@ export class AuthStack extends TerraformStack {
     });
 
     const table = new UserTable(this, "users", { name: `${prefix}-users`, deletionProtection: vars.deletionProtection.booleanValue }).table;
-    const key = new SigningKey(this, "signing", { name: prefix });
+    const signing = signingKeys(this, { name: prefix, algorithm: vars.signingAlgorithm, keyAlgorithms: vars.signingKeyAlgorithms });
     const refreshKey = new RefreshTokenKey(this, "refresh-tokens", { name: prefix }).key;
     const email = new EmailIdentity(this, "email", { name: prefix, identity: vars.emailIdentity.stringValue });
     const api = new HttpApi(this, "http", {
@@ -105,20 +105,20 @@ export class AuthStack extends TerraformStack {
         memoryMb: (spec.argon2 ? vars.passwordHashingMemoryMb : vars.lambdaMemoryMb).numberValue,
         logRetentionDays: vars.logRetentionDays.numberValue,
         tableArn: table.arn,
-        keyArn: key.key.arn,
+        // kms:Sign on the key that signs, and on no other.
+        keyArn: signing.activeArn,
         refreshKeyArn: refreshKey.arn,
         mailArns: { identity: email.identity.arn, configurationSet: email.configurationSet.arn },
         environment: {
           ...shared,
           ...(spec.tableActions.length ? { TABLE_NAME: table.name } : {}),
           ...(spec.abuseLimits ? abuseLimits : {}),
-          ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
+          ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: signing.activeArn, SIGNING_PUBLIC_KEY: signing.activePublicKey } : {}),
           ...(spec.refreshKeyActions.length ? { REFRESH_TOKEN_KEY_ID: refreshKey.arn } : {}),
           ...(spec.mailActions.length ? mail : {}),
           ...(spec.refreshCookie ? refreshCookie : {}),
-          ...(spec.publicKeys
-            ? { JWT_PUBLIC_KEYS: Fn.join(",", Fn.concat([[key.publicKey], vars.previousPublicKeys.listValue])) }
-            : {}),
+          // Every existing key verifies (the active one among them), and the retired ones still listed.
+          ...(spec.publicKeys ? { JWT_PUBLIC_KEYS: `\${join(",", concat(${signing.publicKeys}, ${vars.previousPublicKeys.fqn}))}` } : {}),
         },
       });
     }
@@ -128,7 +128,7 @@ export class AuthStack extends TerraformStack {
 
     new TerraformOutput(this, "api_url", { value: api.api.apiEndpoint, description: "Base URL: scripts/smoke.sh <api_url>" });
     new TerraformOutput(this, "table_name", { value: table.name });
-    new TerraformOutput(this, "key_arn", { value: key.key.arn });
+    new TerraformOutput(this, "key_arn", { value: signing.activeArn, description: "The signing key that signs (signing_algorithm's)" });
     new TerraformOutput(this, "token_issuer", { value: issuer, description: "The iss of access tokens (and the base of the discovery document)" });
     new TerraformOutput(this, "custom_domain_target", {
       value: domain.target,

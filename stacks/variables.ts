@@ -238,6 +238,27 @@ export function defineVariables(scope: Construct) {
       3,
       range("account_emails_per_window", 1, 100),
     ),
+    // The signing algorithm (handlers/lib/adapters/kms-signing-keys.ts): ES256, or RS256 for API Gateway's JWT authorizer.
+    signingAlgorithm: variable(
+      "signing_algorithm",
+      "string",
+      "JOSE algorithm access tokens are signed with: ES256 (KMS ECC_NIST_P256, the default) or RS256 (KMS RSA_2048, which API Gateway's built-in JWT authorizer needs). Must be listed in signing_key_algorithms.",
+      "ES256",
+      [
+        '${contains(["ES256", "RS256"], var.signing_algorithm) && contains(var.signing_key_algorithms, var.signing_algorithm)}',
+        "signing_algorithm must be ES256 or RS256, and listed in signing_key_algorithms (add the new key there first: README, Signing algorithm).",
+      ],
+    ),
+    signingKeyAlgorithms: variable(
+      "signing_key_algorithms",
+      "list(string)",
+      "Algorithms that have a KMS signing key: signing_algorithm's signs, every one listed verifies (JWKS, authorizer). Removing one schedules its key's deletion (30 days).",
+      ["ES256"],
+      [
+        '${length(var.signing_key_algorithms) > 0 && alltrue([for a in var.signing_key_algorithms : contains(["ES256", "RS256"], a)])}',
+        "signing_key_algorithms must list ES256, RS256 or both.",
+      ],
+    ),
     previousPublicKeys: variable(
       "previous_public_keys",
       "list(string)",

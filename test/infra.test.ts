@@ -174,6 +174,16 @@ const EXPECTED_VALIDATIONS: Record<
     refuses: ["no-reply@badexample.com", "no-reply@example.com.evil", "example.com", "No-Reply@example.com", "no-reply@example.org", "a@example"],
     context: { email_identity: "example.com" },
   },
+  // The key that signs must exist: switching is adding the new key first (README, Signing algorithm).
+  signing_algorithm: {
+    accepts: ["ES256", "RS256"],
+    refuses: ["RS384", "es256", "HS256", "none", ""],
+    context: { signing_key_algorithms: ["ES256", "RS256"] },
+  },
+  signing_key_algorithms: {
+    accepts: [["ES256"], ["RS256"], ["ES256", "RS256"], ["RS256", "ES256"]],
+    refuses: [[], ["PS256"], ["ES256", "HS256"], ["es256"]],
+  },
   app_url: {
     accepts: ["https://app.example.com", "https://example.com/account", "https://a.example:8443/x/y", "https://localhost"],
     refuses: ["http://app.example.com", "https://app.example.com/", "https://app.example.com/?x=1", "https://app.example.com#x", "https://App.example.com", "app.example.com", "https://user@app.example.com", "http://localhost:3000"],
@@ -280,6 +290,12 @@ describe("infrastructure (synthesized Terraform)", function () {
       const s = () => stacks[env];
       const table = () => s().at("aws_dynamodb_table", "users/table");
       const key = () => s().at("aws_kms_key", "signing/key");
+      /** `${var.signing_algorithm == "ES256" ? <ES256 key's>[0].<attr> : <RS256 key's>[0].<attr>}`: the key that signs (written out, not derived). */
+      const active = (kind: "resource" | "data", attribute: string) => {
+        const [type, suffix] = kind === "resource" ? ["aws_kms_key", "key"] : ["aws_kms_public_key", "public-key"];
+        const at = (construct: string) => `${kind === "data" ? "data." : ""}${type}.${s().at(type, `${construct}/${suffix}`, kind).id}[0].${attribute}`;
+        return `\${var.signing_algorithm == "ES256" ? ${at("signing")} : ${at("signing-rs256")}}`;
+      };
       const refreshKey = () => s().at("aws_kms_key", "refresh-tokens/key");
       const api = () => s().at("aws_apigatewayv2_api", "http/api");
       const fn = (name: string) => s().at("aws_lambda_function", `${name}/function`);
@@ -466,7 +482,7 @@ describe("infrastructure (synthesized Terraform)", function () {
 
         it("gives the table, the signing key and the public keys only to the functions that use them", () => {
           const tableName = ref("aws_dynamodb_table", table().id, "name");
-          const publicKey = dataRef("aws_kms_public_key", s().at("aws_kms_public_key", "signing/public-key", "data").id, "public_key");
+          const publicKeys = ["signing", "signing-rs256"].map((c) => `data.aws_kms_public_key.${s().at("aws_kms_public_key", `${c}/public-key`, "data").id}[*].public_key`);
           for (const spec of functions) {
             const vars = fn(spec.name).environment.variables;
             expect(vars, spec.name).to.include({
@@ -484,11 +500,12 @@ describe("infrastructure (synthesized Terraform)", function () {
             expect(limits, `${spec.name} abuse limits`).to.deep.equal(ABUSE_LIMIT_FUNCTIONS.includes(spec.name) ? ABUSE_LIMIT_ENV : {});
             const cookie = present(vars, COOKIE_ENV);
             expect(cookie, `${spec.name} refresh cookie`).to.deep.equal(COOKIE_FUNCTIONS.includes(spec.name) ? COOKIE_ENV : {});
-            expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? ref("aws_kms_key", key().id, "arn") : undefined);
-            expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
+            expect(vars.SIGNING_KEY_ID, spec.name).to.equal(spec.keyActions.length ? active("resource", "arn") : undefined);
+            expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? active("data", "public_key") : undefined);
             expect(vars.REFRESH_TOKEN_KEY_ID, spec.name).to.equal(EXPECTED_ACTIONS[spec.name].refreshKey.length ? ref("aws_kms_key", refreshKey().id, "arn") : undefined);
             expect(vars.REFRESH_REUSE_GRACE_SECONDS, spec.name).to.equal("${var.refresh_reuse_grace_seconds}");
-            expect(vars.JWT_PUBLIC_KEYS, spec.name).to.equal(spec.publicKeys ? `\${join(",", concat([${publicKey.slice(2, -1)}], var.previous_public_keys))}` : undefined);
+            // Every existing key's public key (each counted 0 or 1), then the retired ones.
+            expect(vars.JWT_PUBLIC_KEYS, spec.name).to.equal(spec.publicKeys ? `\${join(",", concat(concat(${publicKeys.join(", ")}), var.previous_public_keys))}` : undefined);
           }
         });
 
@@ -537,7 +554,7 @@ describe("infrastructure (synthesized Terraform)", function () {
                     },
                   ]
                 : []),
-              ...(expected.key.length ? [{ sid: "SigningKey", effect: "Allow", actions: expected.key, resources: [ref("aws_kms_key", key().id, "arn")] }] : []),
+              ...(expected.key.length ? [{ sid: "SigningKey", effect: "Allow", actions: expected.key, resources: [active("resource", "arn")] }] : []),
               ...(expected.refreshKey.length
                 ? [{ sid: "RefreshTokenKey", effect: "Allow", actions: expected.refreshKey, resources: [ref("aws_kms_key", refreshKey().id, "arn")] }]
                 : []),
@@ -597,7 +614,7 @@ describe("infrastructure (synthesized Terraform)", function () {
           const k = key();
           expect(k).to.include({ customer_master_key_spec: "ECC_NIST_P256", key_usage: "SIGN_VERIFY", deletion_window_in_days: 30 });
           const alias = s().at("aws_kms_alias", "signing/alias");
-          expect(alias).to.include({ name: `alias/auth-${env}-signing`, target_key_id: ref("aws_kms_key", k.id, "key_id") });
+          expect(alias).to.include({ name: `alias/auth-${env}-signing`, target_key_id: `\${aws_kms_key.${k.id}[0].key_id}` });
           const policy = s().at("aws_iam_policy_document", "signing/policy", "data");
           expect(k.policy).to.equal(dataRef("aws_iam_policy_document", policy.id, "json"));
           const actions = policy.statement.flatMap((st: any) => st.actions);
@@ -607,7 +624,7 @@ describe("infrastructure (synthesized Terraform)", function () {
           expect(signing[0].condition).to.deep.equal([{ test: "StringEquals", variable: "kms:SigningAlgorithm", values: ["ECDSA_SHA_256"] }]);
           for (const st of policy.statement) expect(st.principals[0].identifiers[0]).to.match(/:root$/);
           const publicKey = s().at("aws_kms_public_key", "signing/public-key", "data");
-          expect(publicKey.key_id).to.equal(ref("aws_kms_key", k.id, "arn"));
+          expect(publicKey.key_id).to.equal(`\${aws_kms_key.${k.id}[0].arn}`);
         });
 
         it("creates an HMAC_256 GENERATE_VERIFY_MAC key for refresh tokens, usable only for HMAC_SHA_256", () => {
@@ -725,7 +742,7 @@ describe("infrastructure (synthesized Terraform)", function () {
       it("outputs the API URL, table name and key ARN", () => {
         expect(s().json.output.api_url.value).to.equal(ref("aws_apigatewayv2_api", api().id, "api_endpoint"));
         expect(s().json.output.table_name.value).to.equal(ref("aws_dynamodb_table", table().id, "name"));
-        expect(s().json.output.key_arn.value).to.equal(ref("aws_kms_key", key().id, "arn"));
+        expect(s().json.output.key_arn.value).to.equal(active("resource", "arn"));
       });
     });
   }

@@ -280,7 +280,7 @@ describe("npm start: robust start-up", function () {
 
     it("an unknown option stops the start in one line", async () => {
       const line = oneLineFailure(await runStartToExit({}, ["--memroy"]));
-      expect(line).to.equal("could not start the local runtime: unknown option --memroy (known: --memory, --reset, --yes)");
+      expect(line).to.equal("could not start the local runtime: unknown option --memroy (known: --memory, --reset, --yes, --rs256)");
     });
   });
 

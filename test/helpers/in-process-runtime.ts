@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { format } from "node:util";
 import { localDynamoClient, type RunningDynalite } from "../../local/dynalite.js";
+import type { JoseAlg } from "../../handlers/lib/domain/keys.js";
 import { startLocalRuntime } from "../../local/runtime.js";
 import { startLocalSes, type RunningSes } from "../../local/ses.js";
 
@@ -85,7 +86,7 @@ let running = false;
  * the data lives there and outlives `close` (a restart test reopens it); by default, in a
  * temporary folder removed on close.
  */
-export async function startInProcessRuntime(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<InProcessRuntime> {
+export async function startInProcessRuntime(env: Record<string, string> = {}, options: { dataDir?: string; signingAlgorithm?: JoseAlg } = {}): Promise<InProcessRuntime> {
   if (running) throw new Error("an in-process runtime is already running in this process: close it first");
   running = true;
   const savedEnv = { ...process.env };
@@ -111,7 +112,7 @@ export async function startInProcessRuntime(env: Record<string, string> = {}, op
   const removeData = () => {
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  const runtime = await startLocalRuntime({ port: 0, memory: false, dataDir, log: (line) => accessLog.push(line) }).catch(
+  const runtime = await startLocalRuntime({ port: 0, memory: false, dataDir, signingAlgorithm: options.signingAlgorithm, log: (line) => accessLog.push(line) }).catch(
     (error) => {
       removeData();
       restore();

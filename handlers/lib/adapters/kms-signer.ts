@@ -3,6 +3,7 @@ import { TemporarilyUnavailableError } from "../domain/errors.js";
 import { keyFromSpki, verificationKey } from "../domain/keys.js";
 import type { Signer } from "../domain/signer.js";
 import { callKms, type KmsSend } from "./kms-call.js";
+import { KMS_SIGNING } from "./kms-signing-keys.js";
 
 export type { KmsSend };
 
@@ -11,23 +12,26 @@ const MAX_RAW_MESSAGE = 4096;
 const ES256_PART = 32;
 
 /**
- * ES256 signer backed by a KMS `ECC_NIST_P256` key: the private key never leaves KMS.
- * `publicKeySpki` (base64 DER, from Terraform's `aws_kms_public_key`) saves the
+ * Signer backed by a KMS key, the private key never leaving KMS: ES256 with an
+ * `ECC_NIST_P256` key, RS256 with an `RSA_2048` one. The algorithm follows from the public
+ * key. `publicKeySpki` (base64 DER, from Terraform's `aws_kms_public_key`) saves the
  * GetPublicKey call at cold start; without it the signer asks KMS once.
  */
 export async function kmsSigner(kms: KmsSend, keyId: string, publicKeySpki?: string): Promise<Signer> {
   const spki = publicKeySpki ?? (await fetchPublicKey(kms, keyId));
   const { alg, kid } = verificationKey(keyFromSpki(spki));
+  const { signingAlgorithm } = KMS_SIGNING[alg];
   return {
     alg,
     kid,
     async sign(input) {
       if (input.length > MAX_RAW_MESSAGE) throw new Error(`signing input exceeds ${MAX_RAW_MESSAGE} bytes`);
       const result = await callKms(() =>
-        kms.send(new SignCommand({ KeyId: keyId, Message: input, MessageType: "RAW", SigningAlgorithm: "ECDSA_SHA_256" })),
+        kms.send(new SignCommand({ KeyId: keyId, Message: input, MessageType: "RAW", SigningAlgorithm: signingAlgorithm })),
       );
       if (!result.Signature) throw new TemporarilyUnavailableError("signing failed", { cause: "KMS returned no signature" });
-      return derToJose(Buffer.from(result.Signature), ES256_PART);
+      // An RSASSA-PKCS1-v1_5 signature is already in its JOSE form (RFC 7518 §3.3); ECDSA's is DER.
+      return alg === "RS256" ? Buffer.from(result.Signature) : derToJose(Buffer.from(result.Signature), ES256_PART);
     },
   };
 }
