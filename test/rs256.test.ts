@@ -24,12 +24,12 @@ import type { Signer } from "../handlers/lib/domain/signer.js";
 import { verifyAccessToken } from "../handlers/lib/domain/verify-access-token.js";
 import { loadVerificationKeys } from "../handlers/lib/runtime/keys-from-env.js";
 import { dataPaths, loadLocalKeys } from "../local/local-data.js";
-import { LOCAL_ISSUER } from "../local/runtime.js";
 import { bearer } from "./helpers/access-tokens.js";
 import { loadAuthorizerBundle } from "./helpers/authorizer-bundle.js";
 import { bundles, removeBundles } from "./helpers/bundles.js";
 import { setEnv } from "./helpers/bundled-handlers.js";
 import { testConfig } from "./helpers/config.js";
+import { freeLoopbackPort } from "./helpers/free-port.js";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
 import { p256, rsa } from "./helpers/keys.js";
 import { spawnLocalRuntime } from "./helpers/local-runtime.js";
@@ -308,12 +308,16 @@ describe("RS256", function () {
   }
 
   for (const alg of ["RS256", "ES256"] as const) {
-    describe(`the local runtime signing ${alg}, checked by jose through its JWKS URL`, () => {
+    describe(`the local runtime signing ${alg}, checked by jose through the discovered jwks_uri`, () => {
       let rt: InProcessRuntime;
       let dataDir: string;
+      // The issuer is the runtime's own URL, so the discovery document and its jwks_uri are reachable.
+      let issuer: string;
       before(async () => {
         dataDir = mkdtempSync(join(tmpdir(), `rs256-runtime-${alg}-`));
-        rt = await startInProcessRuntime({}, { dataDir, signingAlgorithm: alg });
+        const port = await freeLoopbackPort();
+        issuer = `http://127.0.0.1:${port}`;
+        rt = await startInProcessRuntime({ ISSUER: issuer }, { dataDir, signingAlgorithm: alg, port });
       });
       after(async () => {
         await rt?.close();
@@ -324,11 +328,13 @@ describe("RS256", function () {
         const token = await signIn(rt, `jose-${alg.toLowerCase()}@example.com`);
         expect(existsSync(join(dataDir, alg === "RS256" ? "signing-key-rs256.pem" : "signing-key.pem"))).to.equal(true);
         expect(existsSync(join(dataDir, alg === "RS256" ? "signing-key.pem" : "signing-key-rs256.pem")), "no key of the other algorithm").to.equal(false);
-        // TODO(lead): switch to the discovered jwks_uri once the discovery document is merged.
-        const jwks = createRemoteJWKSet(new URL("/.well-known/jwks.json", rt.url));
-        const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: LOCAL_ISSUER, audience: "default", typ: "at+jwt", algorithms: [alg] });
+        const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string; id_token_signing_alg_values_supported: string[] };
+        expect(discovery.issuer).to.equal(issuer);
+        expect(discovery.id_token_signing_alg_values_supported).to.deep.equal([alg]);
+        const jwks = createRemoteJWKSet(new URL(discovery.jwks_uri));
+        const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer, audience: "default", typ: "at+jwt", algorithms: [alg] });
         expect(protectedHeader.alg).to.equal(alg);
-        expect(payload).to.include({ iss: LOCAL_ISSUER, aud: "default", email: `jose-${alg.toLowerCase()}@example.com` });
+        expect(payload).to.include({ iss: issuer, aud: "default", email: `jose-${alg.toLowerCase()}@example.com` });
         // Told to expect the other algorithm, jose refuses it: the header cannot choose.
         const other = alg === "RS256" ? "ES256" : "RS256";
         const refused = await jwtVerify(token, jwks, { algorithms: [other] }).catch((error: { code?: string }) => error.code);
@@ -341,7 +347,7 @@ describe("RS256", function () {
         expect(keys.map((k) => [k.kty, k.alg])).to.deep.equal([[alg === "RS256" ? "RSA" : "EC", alg]]);
         const { kid } = JSON.parse(Buffer.from(token.split(".")[0], "base64url").toString());
         const publicKey = createPublicKey({ key: keys.find((k) => k.kid === kid)! as never, format: "jwk" });
-        const claims = jwt.verify(token, publicKey, { algorithms: [alg], issuer: LOCAL_ISSUER, audience: "default" }) as jwt.JwtPayload;
+        const claims = jwt.verify(token, publicKey, { algorithms: [alg], issuer, audience: "default" }) as jwt.JwtPayload;
         expect(claims.email).to.equal(`jsonwebtoken-${alg.toLowerCase()}@example.com`);
         const me = await rt.call("GET", "/me", undefined, bearer(token));
         expect(me.status, me.text).to.equal(200);
