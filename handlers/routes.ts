@@ -16,7 +16,12 @@ export type HandlerName =
   | "verify-email"
   | "resend-verification"
   | "forgot-password"
-  | "reset-password";
+  | "reset-password"
+  | "mfa-enrol"
+  | "mfa-confirm"
+  | "mfa-disable"
+  | "mfa-recovery-codes"
+  | "mfa-verify";
 
 export interface Route {
   method: "GET" | "POST" | "DELETE";
@@ -51,6 +56,11 @@ export const routes: readonly Route[] = [
   { method: "POST", path: "/auth/verify-email/resend", handler: "resend-verification", auth: "none", throttle: "credentials" },
   { method: "POST", path: "/auth/password/forgot", handler: "forgot-password", auth: "none", throttle: "credentials" },
   { method: "POST", path: "/auth/password/reset", handler: "reset-password", auth: "none", throttle: "credentials" },
+  { method: "POST", path: "/auth/mfa/totp", handler: "mfa-enrol", auth: "strict", throttle: "credentials" },
+  { method: "POST", path: "/auth/mfa/totp/confirm", handler: "mfa-confirm", auth: "strict", throttle: "credentials" },
+  { method: "DELETE", path: "/auth/mfa/totp", handler: "mfa-disable", auth: "strict", throttle: "credentials" },
+  { method: "POST", path: "/auth/mfa/recovery-codes", handler: "mfa-recovery-codes", auth: "strict", throttle: "credentials" },
+  { method: "POST", path: "/auth/mfa/verify", handler: "mfa-verify", auth: "none", throttle: "credentials" },
 ];
 
 /**

@@ -18,4 +18,9 @@ export const EXPECTED_ROUTES: Readonly<Record<string, { auth: "none" | "bearer" 
   "POST /auth/verify-email/resend": { auth: "none", handler: "resend-verification" },
   "POST /auth/password/forgot": { auth: "none", handler: "forgot-password" },
   "POST /auth/password/reset": { auth: "none", handler: "reset-password" },
+  "POST /auth/mfa/totp": { auth: "strict", handler: "mfa-enrol" },
+  "POST /auth/mfa/totp/confirm": { auth: "strict", handler: "mfa-confirm" },
+  "DELETE /auth/mfa/totp": { auth: "strict", handler: "mfa-disable" },
+  "POST /auth/mfa/recovery-codes": { auth: "strict", handler: "mfa-recovery-codes" },
+  "POST /auth/mfa/verify": { auth: "none", handler: "mfa-verify" },
 };
