@@ -131,7 +131,9 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
  */
 function projectRelativeSourceMap(mapFile: string): void {
   const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sources: string[] };
-  map.sources = map.sources.map((source) => relative(ROOT, resolve(dirname(mapFile), source)).split(sep).join("/"));
+  // A plugin's virtual module (`namespace:path`) names no file: it stays as esbuild wrote it.
+  const virtual = /^[a-z-]+:/;
+  map.sources = map.sources.map((source) => (virtual.test(source) ? source : relative(ROOT, resolve(dirname(mapFile), source)).split(sep).join("/")));
   writeFileSync(mapFile, JSON.stringify(map));
 }
 

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { JoseAlg } from "../handlers/lib/domain/keys.js";
 import { KeyFileError } from "../handlers/lib/adapters/key-file.js";
 import { loadOrCreateMacKeyFile } from "../handlers/lib/adapters/local-mac-key.js";
+import { loadOrCreateSecretKeyFile } from "../handlers/lib/adapters/local-secret-box.js";
 import { loadOrCreateKeyFile } from "../handlers/lib/adapters/local-signer.js";
 
 /** What the runtime keeps in the folder; `--reset` deletes exactly these, never the folder itself. */
@@ -19,6 +20,7 @@ export const DATA_ENTRIES = {
   refreshTokenKey: "refresh-token-key",
   // Its own file: switching `npm start -- --rs256` on and off never replaces the P-256 key.
   rsaSigningKey: "signing-key-rs256.pem",
+  secretKey: "secret-key",
 } as const;
 
 export const dataPaths = (dataDir: string) => ({
@@ -26,6 +28,7 @@ export const dataPaths = (dataDir: string) => ({
   signingKey: join(dataDir, DATA_ENTRIES.signingKey),
   refreshTokenKey: join(dataDir, DATA_ENTRIES.refreshTokenKey),
   rsaSigningKey: join(dataDir, DATA_ENTRIES.rsaSigningKey),
+  secretKey: join(dataDir, DATA_ENTRIES.secretKey),
 });
 
 /** The signing key file of each algorithm. */
@@ -44,8 +47,8 @@ export const RESET_HINT = "to start afresh, run `npm start -- --reset` (deletes 
 const damaged = (what: string) => new LocalDataError(`${what}; ${RESET_HINT}`);
 
 /**
- * Loads (creating when missing) the signing key of `alg` (default ES256) and the refresh-token
- * key; a bad file is a LocalDataError.
+ * Loads (creating when missing) the signing key of `alg` (default ES256), the refresh-token key
+ * and the secrets key; a bad file is a LocalDataError.
  */
 export function loadLocalKeys(dataDir: string, alg: JoseAlg = "ES256"): { signingKey: KeyObject; signingKeyFile: string } {
   const paths = dataPaths(dataDir);
@@ -53,6 +56,7 @@ export function loadLocalKeys(dataDir: string, alg: JoseAlg = "ES256"): { signin
     const signingKeyFile = signingKeyPath(dataDir, alg);
     const signingKey = loadOrCreateKeyFile(signingKeyFile, alg);
     loadOrCreateMacKeyFile(paths.refreshTokenKey);
+    loadOrCreateSecretKeyFile(paths.secretKey);
     return { signingKey, signingKeyFile };
   } catch (error) {
     if (error instanceof KeyFileError) throw damaged(`the local key file ${error.path} ${error.problem}`);

@@ -10,6 +10,7 @@ import { EmailIdentity } from "./email-identity.js";
 import { HttpApi } from "./http-api.js";
 import { RefreshTokenKey } from "./refresh-token-key.js";
 import { signingKeys } from "./signing-key.js";
+import { SecretsKey } from "./secrets-key.js";
 import { UserTable } from "./user-table.js";
 import { defineVariables } from "./variables.js";
 
@@ -45,6 +46,7 @@ export class AuthStack extends TerraformStack {
     const table = new UserTable(this, "users", { name: `${prefix}-users`, deletionProtection: vars.deletionProtection.booleanValue }).table;
     const signing = signingKeys(this, { name: prefix, algorithm: vars.signingAlgorithm, keyAlgorithms: vars.signingKeyAlgorithms });
     const refreshKey = new RefreshTokenKey(this, "refresh-tokens", { name: prefix }).key;
+    const secretsKey = new SecretsKey(this, "secrets", { name: prefix }).key;
     const email = new EmailIdentity(this, "email", { name: prefix, identity: vars.emailIdentity.stringValue });
     const api = new HttpApi(this, "http", {
       name: prefix,
@@ -108,6 +110,7 @@ export class AuthStack extends TerraformStack {
         // kms:Sign on the key that signs, and on no other.
         keyArn: signing.activeArn,
         refreshKeyArn: refreshKey.arn,
+        secretsKeyArn: secretsKey.arn,
         mailArns: { identity: email.identity.arn, configurationSet: email.configurationSet.arn },
         environment: {
           ...shared,
@@ -115,6 +118,9 @@ export class AuthStack extends TerraformStack {
           ...(spec.abuseLimits ? abuseLimits : {}),
           ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: signing.activeArn, SIGNING_PUBLIC_KEY: signing.activePublicKey } : {}),
           ...(spec.refreshKeyActions.length ? { REFRESH_TOKEN_KEY_ID: refreshKey.arn } : {}),
+          ...(spec.secretKeyActions.length ? { SECRET_KEY_ID: secretsKey.arn } : {}),
+          // Only enrolment makes otpauth URIs, and only it seals new secrets.
+          ...(spec.secretKeyActions.includes("kms:Encrypt") ? { MFA_ISSUER: vars.mfaIssuer.stringValue } : {}),
           ...(spec.mailActions.length ? mail : {}),
           ...(spec.refreshCookie ? refreshCookie : {}),
           // Every existing key verifies (the active one among them), and the retired ones still listed.

@@ -174,7 +174,7 @@ describe("the Lambda zips on their target (arm64 Node 22 under qemu, on dynalite
     const [accepted, refused] = run.results;
     expect(accepted).to.deep.equal({
       isAuthorized: true,
-      context: { sub: userId, email: EMAIL, email_verified: false, sid: claims.sid, tenant: "default" },
+      context: { sub: userId, email: EMAIL, email_verified: false, amr: "pwd", sid: claims.sid, tenant: "default" },
     });
     expect(claims).to.include({ iss: ISSUER, sub: userId });
     expect(refused).to.deep.equal({ isAuthorized: false });

@@ -105,7 +105,7 @@ describe("signing keys for ES256 and RS256 (synthesized Terraform)", function ()
 
       it("grants kms:Sign on the active key only, and only to the functions that sign", () => {
         const signers = functions.filter((f) => f.keyActions.includes("kms:Sign")).map((f) => f.name);
-        expect(signers.sort()).to.deep.equal(["login", "refresh"]);
+        expect(signers.sort()).to.deep.equal(["login", "mfa-verify", "oauth-token", "refresh"]);
         for (const spec of functions) {
           const statements = s().at("aws_iam_policy_document", `${spec.name}/permissions`, "data").statement as any[];
           const signing = statements.filter((st) => st.actions.some((a: string) => a.startsWith("kms:Sign")));
@@ -123,7 +123,7 @@ describe("signing keys for ES256 and RS256 (synthesized Terraform)", function ()
       });
 
       it("gives the signing functions the active key's ARN and public key", () => {
-        for (const name of ["login", "refresh"]) {
+        for (const name of ["login", "mfa-verify", "oauth-token", "refresh"]) {
           const vars = s().at("aws_lambda_function", `${name}/function`).environment.variables;
           for (const choice of CHOICES) {
             expect(selected(vars.SIGNING_KEY_ID, choice.signing), name).to.equal(arnOf(choice.signing));

@@ -12,7 +12,7 @@ export interface DiscoveryPaths {
  * `claims_supported`. test/oauth.test.ts compares it with a real token's claims, so a claim
  * added there and not here fails a test.
  */
-export const ACCESS_TOKEN_CLAIMS = ["iss", "aud", "sub", "email", "email_verified", "sid", "iat", "nbf", "exp", "jti"] as const;
+export const ACCESS_TOKEN_CLAIMS = ["iss", "aud", "sub", "email", "email_verified", "amr", "sid", "iat", "nbf", "exp", "jti"] as const;
 
 /**
  * The authorization server metadata, one document for OpenID Connect Discovery 1.0 §3 and
