@@ -1,8 +1,11 @@
 /**
  * API Gateway HTTP API REQUEST authorizer (payload 2.0, simple responses). Verifies the
  * ES256 or RS256 access token offline (the algorithm is the key's, never the header's)
- * against keys parsed once per cold start: no AWS SDK, no network call per request.
+ * against keys parsed once per cold start: no AWS SDK, no network call per request. A warm
+ * instance answers a token it has already verified from memory until the token's exp
+ * (domain/verified-token-cache.ts), where API Gateway's own cache is off or has expired.
  */
+import { verifiedTokenCache } from "./lib/domain/verified-token-cache.js";
 import { verifyAccessToken } from "./lib/domain/verify-access-token.js";
 import { bearerToken, contextFromClaims, type AuthorizedSubject } from "./lib/http/authorizer-context.js";
 import { loadConfig } from "./lib/runtime/config.js";
@@ -22,6 +25,9 @@ export interface AuthorizerResult {
 const config = loadConfig(process.env);
 const keys = loadVerificationKeys(process.env);
 const logger = createLogger("authorizer", process.env.LOG_LEVEL);
+/** Tokens this warm instance verified, each until its exp: at most ~4 MB (a 43-character key and a small context each). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+const verified = verifiedTokenCache<AuthorizedSubject>(VERIFIED_TOKENS_KEPT);
 
 export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
   const token = bearerToken(event.headers);
@@ -29,6 +35,9 @@ export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult>
     logger.info("denied", { reason: "no bearer token", requestId: event.requestContext?.requestId });
     return { isAuthorized: false };
   }
+  const now = Date.now();
+  const known = verified.get(token, now);
+  if (known) return { isAuthorized: true, context: { ...known } };
   try {
     const claims = verifyAccessToken(token, {
       keys,
@@ -36,9 +45,11 @@ export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult>
       audiences: config.tenants,
       clockToleranceSeconds: config.clockToleranceSeconds,
       maxLifetimeSeconds: config.accessTokenTtlSeconds,
-      now: Date.now(),
+      now,
     });
-    return { isAuthorized: true, context: contextFromClaims(claims) };
+    const context = contextFromClaims(claims);
+    verified.set(token, context, claims.exp * 1000);
+    return { isAuthorized: true, context: { ...context } };
   } catch (error) {
     logger.info("denied", { reason: (error as Error).message, requestId: event.requestContext?.requestId });
     return { isAuthorized: false };

@@ -62,6 +62,20 @@ describe("authorizer bundle", function () {
     expect((await handler(event({ authorization: `Bearer ${await token(retired.signer)}` }))).isAuthorized).to.equal(true);
   });
 
+  it("answers a token again from its warm cache with the same context, and refuses a copy changed in any part", async () => {
+    const t = await token();
+    const first = await handler(event({ authorization: `Bearer ${t}` }));
+    const again = await handler(event({ authorization: `Bearer ${t}` }));
+    expect(again).to.deep.equal(first);
+    expect(again.context, "each answer its own object: a caller changing one cannot change the cache").not.to.equal(first.context);
+    const [h, p, sig] = t.split(".");
+    const claims = JSON.parse(Buffer.from(p, "base64url").toString());
+    const otherPayload = Buffer.from(JSON.stringify({ ...claims, sub: "u-2" })).toString("base64url");
+    for (const changed of [`${h}.${otherPayload}.${sig}`, `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith("AA") ? "AB" : "AA"}`]) {
+      expect(await handler(event({ authorization: `Bearer ${changed}` }))).to.deep.equal({ isAuthorized: false });
+    }
+  });
+
   it("denies everything else, with no context", async () => {
     const t = await token();
     const denied: Array<Record<string, string> | undefined> = [

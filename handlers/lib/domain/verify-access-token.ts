@@ -1,6 +1,6 @@
 import jwt from "jsonwebtoken";
 import { ACCESS_TOKEN_TYPE, type AccessClaims } from "./access-token.js";
-import type { VerificationKey } from "./keys.js";
+import { JOSE_ALGS, type VerificationKey } from "./keys.js";
 
 /** Why a token was refused: for the log, never for the client. */
 export class TokenRejectedError extends Error {
@@ -24,6 +24,9 @@ export interface VerifyOptions {
 
 /** Upper bound on a token's length: a real one is under 1 KB, this stops parsing junk. */
 const MAX_TOKEN_LENGTH = 4096;
+
+/** `{"` in base64url. */
+const JSON_OBJECT = "eyJ";
 
 /** The base64url alphabet, unpadded (RFC 7515 §2). */
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -54,31 +57,41 @@ export function verifyAccessToken(token: string, options: VerifyOptions): Access
   if (Buffer.from(signature, "base64url").toString("base64url") !== signature) {
     throw new TokenRejectedError("signature not canonical base64url");
   }
-  const decoded = jwt.decode(token, { complete: true });
-  if (!decoded || typeof decoded.payload === "string") throw new TokenRejectedError("not a JWT");
-  const header = decoded.header as unknown as Record<string, unknown>;
-  const forbidden = FORBIDDEN_HEADERS.find((name) => Object.hasOwn(header, name));
-  if (forbidden) throw new TokenRejectedError(`header ${forbidden} not allowed`);
-  const { kid, typ } = header;
-  if (typeof typ !== "string" || typ.toLowerCase() !== ACCESS_TOKEN_TYPE) {
-    throw new TokenRejectedError(`typ ${String(typ)} is not ${ACCESS_TOKEN_TYPE}`);
-  }
-  const key = options.keys.find((candidate) => candidate.kid === kid);
-  if (!key) throw new TokenRejectedError(`unknown kid ${String(kid).slice(0, 64)}`);
-
+  // Header and payload are JSON objects, and every one this service signs starts `{"`, which
+  // base64url spells `eyJ`: anything else is refused before any decoding or cryptography.
+  if (!segments[0].startsWith(JSON_OBJECT) || !segments[1].startsWith(JSON_OBJECT)) throw new TokenRejectedError("not a JWT");
   const now = Math.floor(options.now / 1000);
-  let claims: jwt.JwtPayload;
-  try {
-    claims = jwt.verify(token, key.key, {
-      algorithms: [key.alg],
+  // One decode: jsonwebtoken parses the token once and hands the header to `keyFor`, which
+  // checks it and picks the key. It calls back synchronously when `keyFor` does.
+  let rejection: TokenRejectedError | undefined;
+  let verified: { error: Error | null; claims?: jwt.JwtPayload | string } | undefined;
+  const keyFor = (header: jwt.JwtHeader, use: (error: Error | null, key?: VerificationKey["key"]) => void) => {
+    try {
+      use(null, keyForHeader(header as unknown as Record<string, unknown>, options.keys).key);
+    } catch (error) {
+      rejection = error as TokenRejectedError;
+      use(rejection);
+    }
+  };
+  jwt.verify(
+    token,
+    keyFor,
+    {
+      // keyForHeader has already required the header's alg to be its key's own.
+      algorithms: ALGORITHMS,
       issuer: options.issuer,
       audience: [...options.audiences] as [string, ...string[]],
       clockTolerance: options.clockToleranceSeconds,
       clockTimestamp: now,
-    }) as jwt.JwtPayload;
-  } catch (error) {
-    throw new TokenRejectedError((error as Error).message);
-  }
+    },
+    (error, claims) => (verified = { error, claims }),
+  );
+  if (rejection) throw rejection;
+  if (!verified) throw new Error("jsonwebtoken did not verify synchronously");
+  // jsonwebtoken's words for a header or payload that does not decode to a JSON object.
+  if (verified.error) throw new TokenRejectedError(UNDECODABLE.has(verified.error.message) ? "not a JWT" : verified.error.message);
+  if (typeof verified.claims !== "object" || verified.claims === null) throw new TokenRejectedError("not a JWT");
+  const claims = verified.claims;
   for (const name of ["sub", "email", "sid", "jti"] as const) {
     if (typeof claims[name] !== "string" || claims[name] === "") throw new TokenRejectedError(`claim ${name} missing`);
   }
@@ -102,4 +115,26 @@ export function verifyAccessToken(token: string, options: VerifyOptions): Access
     throw new TokenRejectedError(`lifetime ${exp - iat} s above ${options.maxLifetimeSeconds} s`);
   }
   return claims as AccessClaims;
+}
+
+const UNDECODABLE = new Set(["invalid token", "jwt malformed"]);
+
+/** Every algorithm a configured key can have; each token is held to its own key's (keyForHeader). */
+const ALGORITHMS: jwt.Algorithm[] = [...JOSE_ALGS];
+
+/**
+ * Checks a token's header and returns the configured key its `kid` names. The algorithm is
+ * that key's, never the header's choice (RFC 8725 §3.1): a header naming another is refused.
+ */
+function keyForHeader(header: Record<string, unknown>, keys: readonly VerificationKey[]): VerificationKey {
+  const forbidden = FORBIDDEN_HEADERS.find((name) => Object.hasOwn(header, name));
+  if (forbidden) throw new TokenRejectedError(`header ${forbidden} not allowed`);
+  const { kid, typ, alg } = header;
+  if (typeof typ !== "string" || typ.toLowerCase() !== ACCESS_TOKEN_TYPE) {
+    throw new TokenRejectedError(`typ ${String(typ)} is not ${ACCESS_TOKEN_TYPE}`);
+  }
+  const key = keys.find((candidate) => candidate.kid === kid);
+  if (!key) throw new TokenRejectedError(`unknown kid ${String(kid).slice(0, 64)}`);
+  if (alg !== key.alg) throw new TokenRejectedError("invalid algorithm");
+  return key;
 }
