@@ -24,12 +24,14 @@ const signer = signerFromEnv(process.env);
 const deps = { ...passwordCheckDeps(process.env, logger), mfa: mfaFromEnv(process.env) };
 const refreshCookie = loadCookieSettings(process.env);
 
-export const handler = httpHandler(logger, async (event) => {
-  const user = await attemptLogin(readCredentials(jsonBody(event), config), sourceAddress(event), deps);
-  requireVerifiedEmail(user, config);
-  if (user.mfa?.secret) {
-    const { mfaToken, expiresIn } = await startMfaChallenge(user, deps);
-    return json(200, { mfa_required: true, mfa_token: mfaToken, mfa_token_expires_in: expiresIn }, { "cache-control": "no-store" });
-  }
-  return tokenResponse(await startSession(user, { ...deps, config, signer: await signer() }, clientOf(event)), refreshCookie);
-});
+export const handler = httpHandler(logger, async (event) =>
+  // What follows the password runs beside the lockout counter's reset.
+  attemptLogin(readCredentials(jsonBody(event), config), sourceAddress(event), deps, async (user) => {
+    requireVerifiedEmail(user, config);
+    if (user.mfa?.secret) {
+      const { mfaToken, expiresIn } = await startMfaChallenge(user, deps);
+      return json(200, { mfa_required: true, mfa_token: mfaToken, mfa_token_expires_in: expiresIn }, { "cache-control": "no-store" });
+    }
+    return tokenResponse(await startSession(user, { ...deps, config, signer: await signer() }, clientOf(event)), refreshCookie);
+  }),
+);

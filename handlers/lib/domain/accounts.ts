@@ -40,8 +40,10 @@ export async function register(
 export async function authenticate(
   credentials: Credentials,
   deps: Pick<Deps, "store" | "hasher">,
+  /** The user, when the caller already started reading it. */
+  read: Promise<UserRecord | undefined> = deps.store.getUser(credentials.tenant, credentials.email),
 ): Promise<UserRecord> {
-  const user = await deps.store.getUser(credentials.tenant, credentials.email);
+  const user = await read;
   if (!user) {
     await deps.hasher.verifyDummy(credentials.password);
     throw new InvalidGrantError("the email or password is incorrect");

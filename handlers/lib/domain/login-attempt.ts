@@ -27,9 +27,23 @@ const MAX_RESERVE_TRIES = 8;
  * (attemptSecondFactor), or whoever holds the password would get unlimited code guesses by
  * signing in again between them.
  */
-export async function attemptLogin(credentials: Credentials, sourceIp: string, deps: LoginDeps): Promise<UserRecord> {
+export function attemptLogin(credentials: Credentials, sourceIp: string, deps: LoginDeps): Promise<UserRecord>;
+/** As above, then `next` (e.g. opening the session) runs beside the counter's reset rather than after it. */
+export function attemptLogin<R>(credentials: Credentials, sourceIp: string, deps: LoginDeps, next: (user: UserRecord) => Promise<R>): Promise<R>;
+export async function attemptLogin<R>(
+  credentials: Credentials,
+  sourceIp: string,
+  deps: LoginDeps,
+  next: (user: UserRecord) => Promise<R | UserRecord> = async (user) => user,
+): Promise<R | UserRecord> {
+  // The address's window, the account's counter and the user are independent reads: all three
+  // start now, each still checked in its turn (nothing is written before the checks pass).
+  const counter = deps.counters.getLoginCounter(credentials.tenant, credentials.email);
+  const user = deps.store.getUser(credentials.tenant, credentials.email);
+  counter.catch(() => undefined); // awaited by reserveAttempt, unless a check refuses first
+  user.catch(() => undefined); // awaited by authenticate, likewise
   return limitFailures(sourceIp, deps, () =>
-    countedAttempt(credentials, sourceIp, deps, "login failed", () => authenticate(credentials, deps), (user) => !user.mfa?.secret),
+    countedAttempt(credentials, sourceIp, deps, "login failed", () => authenticate(credentials, deps, user), (found) => !found.mfa?.secret, next, counter),
   );
 }
 
@@ -40,18 +54,20 @@ export async function attemptLogin(credentials: Credentials, sourceIp: string, d
  * the per-source limit (limitFailures) around whatever else it checks.
  */
 export async function attemptSecondFactor<T>(account: Account, sourceIp: string, deps: CountDeps, check: () => Promise<T>): Promise<T> {
-  return countedAttempt(account, sourceIp, deps, "second factor failed", check, () => true);
+  return countedAttempt(account, sourceIp, deps, "second factor failed", check, () => true, async (result) => result);
 }
 
-async function countedAttempt<T>(
+async function countedAttempt<T, R>(
   account: Account,
   sourceIp: string,
   deps: CountDeps,
   failure: string,
   check: () => Promise<T>,
   resets: (result: T) => boolean,
-): Promise<T> {
-  const counted = await reserveAttempt(account, deps);
+  next: (result: T) => Promise<R>,
+  counterRead?: Promise<LoginCounter | undefined>,
+): Promise<R> {
+  const counted = await reserveAttempt(account, deps, counterRead);
   let result: T;
   try {
     result = await check();
@@ -59,15 +75,18 @@ async function countedAttempt<T>(
     if (error instanceof InvalidGrantError) await logFailure(account, sourceIp, counted, failure, deps);
     throw error;
   }
-  if (resets(result)) await deps.counters.deleteLoginCounter(account.tenant, account.email);
-  return result;
+  // Both settle before the answer, whichever fails: nothing is left in flight when Lambda freezes.
+  const [reset, answer] = await Promise.allSettled([resets(result) ? deps.counters.deleteLoginCounter(account.tenant, account.email) : undefined, next(result)]);
+  if (answer.status === "rejected") throw answer.reason;
+  if (reset.status === "rejected") throw reset.reason;
+  return answer.value;
 }
 
-/** Counts one attempt, or refuses it while the account is locked. */
-async function reserveAttempt({ tenant, email }: Account, deps: CountDeps): Promise<LoginCounter> {
+/** Counts one attempt, or refuses it while the account is locked; `firstRead`: the counter, already being read. */
+async function reserveAttempt({ tenant, email }: Account, deps: CountDeps, firstRead?: Promise<LoginCounter | undefined>): Promise<LoginCounter> {
   for (let tries = 0; tries < MAX_RESERVE_TRIES; tries++) {
     const now = deps.clock();
-    const stored = await deps.counters.getLoginCounter(tenant, email);
+    const stored = await (tries === 0 && firstRead ? firstRead : deps.counters.getLoginCounter(tenant, email));
     const lockedMs = lockedForMs(stored, now);
     if (lockedMs > 0) throw new TooManyAttemptsError(LOCKED, retryAfterSeconds(lockedMs));
     const next = countAttempt(stored, now, deps.limits);
