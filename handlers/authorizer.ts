@@ -36,7 +36,8 @@ export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult>
     return { isAuthorized: false };
   }
   const now = Date.now();
-  const known = verified.get(token, now);
+  const key = verified.keyOf(token);
+  const known = verified.get(key, now);
   if (known) return { isAuthorized: true, context: { ...known } };
   try {
     const claims = verifyAccessToken(token, {
@@ -48,7 +49,7 @@ export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult>
       now,
     });
     const context = contextFromClaims(claims);
-    verified.set(token, context, claims.exp * 1000);
+    verified.set(key, context, claims.exp * 1000);
     return { isAuthorized: true, context: { ...context } };
   } catch (error) {
     logger.info("denied", { reason: (error as Error).message, requestId: event.requestContext?.requestId });

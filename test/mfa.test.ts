@@ -242,8 +242,8 @@ describe("TOTP multi-factor sign-in (real bundles in process)", function () {
   describe("lockout (LOCKOUT_MAX_FAILURES=3)", () => {
     it("wrong codes count toward the account's lock: once locked, even the right code gets 429 without being checked", async () => {
       const user = await enrolledUser();
-      const token = await challenge(user.email); // attempt 1: a right password does not reset the counter
-      for (let i = 2; i <= MAX_FAILURES; i++) expect((await verify({ mfa_token: token, code: user.app.wrongCode() })).status, `attempt ${i}`).to.equal(401);
+      const token = await challenge(user.email); // a right password takes back its own count
+      for (let i = 1; i <= MAX_FAILURES; i++) expect((await verify({ mfa_token: token, code: user.app.wrongCode() })).status, `attempt ${i}`).to.equal(401);
       const locked = await verify({ mfa_token: token, recovery_code: user.recoveryCodes[0] });
       expect(locked.status).to.equal(429);
       expect(locked.json.error).to.equal("too_many_attempts");
@@ -255,13 +255,33 @@ describe("TOTP multi-factor sign-in (real bundles in process)", function () {
 
     it("a right password between guesses does not reset the counter (or whoever has it would get unlimited guesses)", async () => {
       const user = await enrolledUser();
-      // password, guess, password: three counted attempts, the third locks.
-      const first = await challenge(user.email);
-      expect((await verify({ mfa_token: first, code: user.app.wrongCode() })).status).to.equal(401);
-      const second = await challenge(user.email);
-      const locked = await verify({ mfa_token: second, recovery_code: user.recoveryCodes[0] });
+      // A fresh password step before every guess: the guesses still add up, and the last locks.
+      let token = "";
+      for (let i = 1; i <= MAX_FAILURES; i++) {
+        token = await challenge(user.email);
+        expect((await verify({ mfa_token: token, code: user.app.wrongCode() })).status, `guess ${i}`).to.equal(401);
+      }
+      const locked = await verify({ mfa_token: token, recovery_code: user.recoveryCodes[0] });
       expect(locked.status, locked.text).to.equal(429);
       expect((await login(user.email)).status, "the password too").to.equal(429);
+    });
+
+    it("the owner's right password costs nothing against the limit: after MAX-1 mistyped codes the right one still signs in", async () => {
+      const user = await enrolledUser();
+      const token = await challenge(user.email);
+      for (let i = 1; i < MAX_FAILURES; i++) expect((await verify({ mfa_token: token, code: user.app.wrongCode() })).status, `typo ${i}`).to.equal(401);
+      const signedIn = await verify({ mfa_token: token, recovery_code: user.recoveryCodes[0] });
+      expect(signedIn.status, signedIn.text).to.equal(200);
+    });
+
+    it("the password re-entered on a live session (managing MFA) clears earlier failures, as a completed sign-in does", async () => {
+      const user = await enrolledUser();
+      const token = await challenge(user.email);
+      for (let i = 1; i < MAX_FAILURES; i++) expect((await verify({ mfa_token: token, code: user.app.wrongCode() })).status).to.equal(401);
+      expect((await rt.call("POST", "/auth/mfa/recovery-codes", { password: PASSWORD }, bearer(user.access))).status).to.equal(200);
+      // Counted afresh: were the failures still there, the second of these would lock.
+      for (let i = 1; i < MAX_FAILURES; i++) expect((await verify({ mfa_token: token, code: user.app.wrongCode() })).status, `after: ${i}`).to.equal(401);
+      expect((await login(user.email)).status).to.equal(200);
     });
 
     it("a completed second factor resets the counter", async () => {

@@ -5,7 +5,7 @@ import { passwordChangedMessage } from "./emails.js";
 import { InvalidGrantError, InvalidTokenError } from "./errors.js";
 import { revokeEmailTokens } from "./email-tokens.js";
 import { requireLiveSession } from "./live-sessions.js";
-import { attemptLogin } from "./login-attempt.js";
+import { reauthenticate } from "./login-attempt.js";
 
 type CheckDeps = Pick<Deps, "store" | "hasher" | "counters" | "limits" | "clock" | "logger" | "accountRef">;
 type ChangeDeps = CheckDeps & Pick<Deps, "mailer" | "mailSettings">;
@@ -20,7 +20,7 @@ const GONE = "the account for this token no longer exists";
  */
 export async function confirmPassword(subject: Subject, password: string, sourceIp: string, deps: CheckDeps): Promise<void> {
   try {
-    const user = await attemptLogin({ tenant: subject.tenant, email: subject.email, password }, sourceIp, deps);
+    const user = await reauthenticate({ tenant: subject.tenant, email: subject.email, password }, sourceIp, deps);
     if (user.userId !== subject.userId) throw new InvalidTokenError(GONE);
   } catch (error) {
     if (error instanceof InvalidGrantError) throw new InvalidGrantError("the current password is incorrect");

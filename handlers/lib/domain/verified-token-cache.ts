@@ -14,17 +14,18 @@ import { createHash } from "node:crypto";
  *   cannot fill it.
  */
 export interface VerifiedTokenCache<T> {
-  get(token: string, nowMs: number): T | undefined;
-  set(token: string, value: T, expiresAtMs: number): void;
+  /** The entry's key for a token: computed once per request, then read and written with it. */
+  keyOf(token: string): string;
+  get(key: string, nowMs: number): T | undefined;
+  set(key: string, value: T, expiresAtMs: number): void;
   readonly size: number;
 }
 
 export function verifiedTokenCache<T>(maxEntries: number): VerifiedTokenCache<T> {
   const entries = new Map<string, { value: T; expiresAtMs: number }>();
-  const keyOf = (token: string) => createHash("sha256").update(token).digest("base64url");
   return {
-    get(token, nowMs) {
-      const key = keyOf(token);
+    keyOf: (token) => createHash("sha256").update(token).digest("base64url"),
+    get(key, nowMs) {
       const entry = entries.get(key);
       if (!entry) return undefined;
       if (entry.expiresAtMs <= nowMs) {
@@ -33,9 +34,8 @@ export function verifiedTokenCache<T>(maxEntries: number): VerifiedTokenCache<T>
       }
       return entry.value;
     },
-    set(token, value, expiresAtMs) {
+    set(key, value, expiresAtMs) {
       if (maxEntries <= 0) return;
-      const key = keyOf(token);
       entries.delete(key);
       // A Map iterates in insertion order: its first key is the oldest entry.
       while (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
