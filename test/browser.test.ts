@@ -254,6 +254,15 @@ describe("the demo app in real Chromium", function () {
       await device.close();
     });
 
+    it("a wrong current password is refused without a refresh, a retry or a sign-out", async () => {
+      const before = seen.get(page)!.length;
+      await fill(page, "password-form", { current_password: "not the current password", new_password: passwords[1] });
+      await notice(page, /The current password is not right/);
+      // 401 invalid_grant refuses the password in the body, not the access token.
+      expect(seen.get(page)!.slice(before)).to.deep.equal(["POST /auth/password 401"]);
+      await state(page, "signed-in");
+    });
+
     it("changes the password (this session continues), then signs out everywhere", async () => {
       await fill(page, "password-form", { current_password: passwords[0], new_password: passwords[1] });
       await notice(page, /Password changed\. Your other sessions have ended/);
@@ -307,6 +316,23 @@ describe("the demo app in real Chromium", function () {
       expect(await refreshCookies()).to.deep.equal([]);
       await page.reload();
       await state(page, "signed-out");
+    });
+
+    it("signs out with an expired access token by revoking the cookie's session, with no refresh first", async () => {
+      const device = await newContext();
+      const other = (await openPage(device)).page;
+      await signIn(other, passwords[2]);
+      // The page's clock passes the access token's expiry (15 min); the API's clock does not move.
+      await device.clock.setSystemTime(Date.now() + 20 * 60_000);
+      const before = seen.get(other)!.length;
+      await other.locator("#sign-out-button").click();
+      await notice(other, /^Signed out\.$/);
+      await state(other, "signed-out");
+      // No POST /auth/revoke on this API yet (404): the page falls back to the logout.
+      expect(seen.get(other)!.slice(before)).to.deep.equal(["POST /auth/revoke 404", "POST /auth/logout 204"]);
+      await other.reload();
+      await state(other, "signed-out");
+      await device.close();
     });
 
     it("deletes the account", async () => {
