@@ -126,4 +126,24 @@ export const functions: readonly FunctionSpec[] = [
   }),
   spec("end-session", { tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], tableKeys: [session, user] }),
   spec(AUTHORIZER, { publicKeys: true }),
+  // The issuer and the keys' algorithms, read once per cold start.
+  spec("discovery", { publicKeys: true }),
+  // /auth/refresh's grant behind the OAuth door: the same table items, keys and limits; no cookie.
+  spec("oauth-token", {
+    tableActions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    tableKeys: [session, user, source],
+    abuseLimits: true,
+    keyActions: ["kms:Sign"],
+    refreshKeyActions: ["kms:GenerateMac"],
+  }),
+  // Checks a refresh token's MAC (or an access token's signature) and revokes its session in one
+  // UpdateItem; counts tokens it never issued per source; clears the refresh cookie.
+  spec("oauth-revoke", {
+    tableActions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    tableKeys: [session, source],
+    abuseLimits: true,
+    refreshKeyActions: ["kms:GenerateMac"],
+    publicKeys: true,
+    refreshCookie: true,
+  }),
 ];

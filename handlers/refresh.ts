@@ -1,42 +1,23 @@
 /** POST /auth/refresh: rotates a refresh token (from the body, else the cookie) into a new token pair. */
-import { systemClock } from "./lib/domain/clock.js";
 import { stringField } from "./lib/domain/credentials.js";
 import { InvalidRequestError } from "./lib/domain/errors.js";
-import { refreshSession } from "./lib/domain/sessions.js";
-import { limitFailures } from "./lib/domain/source-limits.js";
 import { requireTrustedOrigin } from "./lib/http/cookie-origin.js";
 import { httpHandler } from "./lib/http/error-response.js";
 import { cookie, type HttpEvent } from "./lib/http/event.js";
 import { jsonBody } from "./lib/http/json-body.js";
 import { clientOf, sourceAddress } from "./lib/http/source-address.js";
 import { REFRESH_COOKIE, tokenResponse } from "./lib/http/token-response.js";
-import { allowedOrigins, loadConfig, loadCookieSettings, loadLimits } from "./lib/runtime/config.js";
+import { allowedOrigins, loadCookieSettings } from "./lib/runtime/config.js";
 import { createLogger } from "./lib/runtime/logger.js";
-import { macKeyFromEnv } from "./lib/runtime/mac-key-from-env.js";
-import { signerFromEnv } from "./lib/runtime/signer-from-env.js";
-import { countersFromEnv, storeFromEnv } from "./lib/runtime/store-from-env.js";
+import { refreshFromEnv } from "./lib/runtime/refresh-from-env.js";
 
-const config = loadConfig(process.env);
 const logger = createLogger("refresh", process.env.LOG_LEVEL);
-const signer = signerFromEnv(process.env);
+const refresh = refreshFromEnv(process.env, logger);
 const origins = allowedOrigins(process.env);
 const refreshCookie = loadCookieSettings(process.env);
-const deps = {
-  config,
-  logger,
-  store: storeFromEnv(process.env),
-  counters: countersFromEnv(process.env),
-  limits: loadLimits(process.env),
-  refreshKey: macKeyFromEnv(process.env),
-  clock: systemClock,
-};
 
 export const handler = httpHandler(logger, async (event) => {
-  const presented = presentedToken(event);
-  // Failed refreshes count against the address like failed logins; successful ones do not.
-  const tokens = await limitFailures(sourceAddress(event), deps, async () =>
-    refreshSession(presented, { ...deps, signer: await signer() }, clientOf(event)),
-  );
+  const tokens = await refresh(presentedToken(event), sourceAddress(event), clientOf(event));
   return tokenResponse(tokens, refreshCookie);
 });
 

@@ -16,7 +16,10 @@ export type HandlerName =
   | "verify-email"
   | "resend-verification"
   | "forgot-password"
-  | "reset-password";
+  | "reset-password"
+  | "discovery"
+  | "oauth-token"
+  | "oauth-revoke";
 
 export interface Route {
   method: "GET" | "POST" | "DELETE";
@@ -51,6 +54,12 @@ export const routes: readonly Route[] = [
   { method: "POST", path: "/auth/verify-email/resend", handler: "resend-verification", auth: "none", throttle: "credentials" },
   { method: "POST", path: "/auth/password/forgot", handler: "forgot-password", auth: "none", throttle: "credentials" },
   { method: "POST", path: "/auth/password/reset", handler: "reset-password", auth: "none", throttle: "credentials" },
+  { method: "GET", path: "/.well-known/openid-configuration", handler: "discovery", auth: "none" },
+  { method: "GET", path: "/.well-known/oauth-authorization-server", handler: "discovery", auth: "none" },
+  { method: "POST", path: "/oauth/token", handler: "oauth-token", auth: "none", throttle: "credentials" },
+  { method: "POST", path: "/oauth/revoke", handler: "oauth-revoke", auth: "none", throttle: "credentials" },
+  // Inside the refresh cookie's default Path=/auth, so a browser's cookie reaches it.
+  { method: "POST", path: "/auth/revoke", handler: "oauth-revoke", auth: "none", throttle: "credentials" },
 ];
 
 /**

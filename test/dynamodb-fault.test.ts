@@ -15,6 +15,7 @@ const EMAIL_TOKEN = { verify: `ev1.00000000-0000-4000-8000-000000000000.${"A".re
 const needsTable = (handler: HandlerName) => functions.find((fn) => fn.name === handler)!.tableActions.length > 0;
 /** The SDK retries (maxAttempts 3, backoff under a second): a refused connection must not hang a request. */
 const OUTAGE_ANSWER_MS = 5_000;
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 describe("fault: DynamoDB stops in the middle of a flow and comes back", function () {
   this.timeout(60_000);
@@ -53,6 +54,10 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
       "resend-verification": () => rt.call("POST", "/auth/verify-email/resend", { email: alice.email }),
       "forgot-password": () => rt.call("POST", "/auth/password/forgot", { email: alice.email }),
       "reset-password": () => rt.call("POST", "/auth/password/reset", { token: EMAIL_TOKEN.reset, new_password: `${alice.password} reset` }),
+      discovery: () => rt.call("GET", "/.well-known/openid-configuration"),
+      "oauth-token": () => rt.send({ method: "POST", path: "/oauth/token", headers: FORM, body: `grant_type=refresh_token&refresh_token=${tokens.refresh}` }),
+      // A genuine token: revoking it during the outage must not half-happen (checked after).
+      "oauth-revoke": () => rt.send({ method: "POST", path: "/oauth/revoke", headers: FORM, body: `token=${tokens.refresh}` }),
     };
     duringOutage = await Promise.all(
       routes.map(async ({ handler }) => {
@@ -81,6 +86,8 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
       "resend-verification",
       "forgot-password",
       "reset-password",
+      "oauth-token",
+      "oauth-revoke",
     ]);
     for (const { handler, reply, ms } of tableRoutes) {
       expect(reply.status, `${handler}: ${reply.text}`).to.equal(503);
@@ -94,7 +101,7 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
 
   it("while it is down, routes that do not need the table keep working", () => {
     const others = duringOutage.filter(({ handler }) => !needsTable(handler));
-    expect(others.map(({ handler }) => handler)).to.include("jwks");
+    expect(others.map(({ handler }) => handler)).to.include.members(["jwks", "discovery"]);
     for (const { handler, reply } of others) expect(reply.status, `${handler}: ${reply.text}`).to.equal(200);
   });
 

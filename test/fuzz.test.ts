@@ -30,7 +30,10 @@ const RUNS = { publicRoute: 250, bearerRoute: 150, otherMethods: 60, wrongPasswo
 /** The OAuth error codes this service answers with, and the statuses each may carry (DESIGN.md, HTTP contract). */
 const OAUTH_ERRORS: Readonly<Record<string, readonly number[]>> = {
   invalid_request: [400, 415],
-  invalid_grant: [401],
+  // 400 from the token endpoint (RFC 6749 §5.2), 401 from the /auth/* routes.
+  invalid_grant: [400, 401],
+  unsupported_grant_type: [400],
+  invalid_scope: [400],
   invalid_token: [401],
   user_exists: [409],
   email_not_verified: [403],

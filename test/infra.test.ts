@@ -85,6 +85,9 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: s
   },
   "end-session": { table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [], mail: [] },
   authorizer: { table: [], keys: [], key: [], refreshKey: [], mail: [] },
+  discovery: { table: [], keys: [], key: [], refreshKey: [], mail: [] },
+  "oauth-token": { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*", "SOURCE#*"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"], mail: [] },
+  "oauth-revoke": { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "SOURCE#*"], key: [], refreshKey: ["kms:GenerateMac"], mail: [] },
 };
 
 /** A whole-number range: its ends pass; one step outside either end, and a fraction, fail. */
@@ -184,7 +187,7 @@ const EXPECTED_VALIDATIONS: Record<
 const ADDRESS_IDENTITY = { identity: "ops@example.com", accepts: ["ops@example.com"], refuses: ["x.ops@example.com", "ops@sub.example.com", "other@example.com"] };
 
 /** The functions that enforce the brute-force limits, and the variable behind each setting (written out by hand). */
-const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register", "change-password", "delete-account", "resend-verification", "forgot-password"];
+const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register", "change-password", "delete-account", "resend-verification", "forgot-password", "oauth-token", "oauth-revoke"];
 const ABUSE_LIMIT_ENV = {
   LOCKOUT_MAX_FAILURES: "${var.lockout_max_failures}",
   LOCKOUT_BASE_SECONDS: "${var.lockout_base_seconds}",
@@ -229,7 +232,7 @@ const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string
 };
 
 /** The functions that set or clear the refresh cookie, so get its attributes (written out by hand). */
-const COOKIE_FUNCTIONS = ["login", "refresh", "logout", "delete-account"];
+const COOKIE_FUNCTIONS = ["login", "refresh", "logout", "delete-account", "oauth-revoke"];
 const COOKIE_ENV = {
   REFRESH_COOKIE_SAME_SITE: "${var.refresh_cookie_same_site}",
   REFRESH_COOKIE_DOMAIN: "${var.refresh_cookie_domain}",
@@ -248,6 +251,9 @@ const CREDENTIAL_ROUTES = [
   "POST /auth/verify-email/resend",
   "POST /auth/password/forgot",
   "POST /auth/password/reset",
+  "POST /oauth/token",
+  "POST /oauth/revoke",
+  "POST /auth/revoke",
 ];
 
 /** Of the variables `expected` names, those a function's environment has, with their values. */

@@ -18,4 +18,9 @@ export const EXPECTED_ROUTES: Readonly<Record<string, { auth: "none" | "bearer" 
   "POST /auth/verify-email/resend": { auth: "none", handler: "resend-verification" },
   "POST /auth/password/forgot": { auth: "none", handler: "forgot-password" },
   "POST /auth/password/reset": { auth: "none", handler: "reset-password" },
+  "GET /.well-known/openid-configuration": { auth: "none", handler: "discovery" },
+  "GET /.well-known/oauth-authorization-server": { auth: "none", handler: "discovery" },
+  "POST /oauth/token": { auth: "none", handler: "oauth-token" },
+  "POST /oauth/revoke": { auth: "none", handler: "oauth-revoke" },
+  "POST /auth/revoke": { auth: "none", handler: "oauth-revoke" },
 };

@@ -83,9 +83,10 @@ let running = false;
 /**
  * Starts the runtime with `env` on top of the test process's environment. With `dataDir`,
  * the data lives there and outlives `close` (a restart test reopens it); by default, in a
- * temporary folder removed on close.
+ * temporary folder removed on close. With `port`, it listens there (default: any free one),
+ * so a test can make the issuer its URL (test/helpers/free-port.ts).
  */
-export async function startInProcessRuntime(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<InProcessRuntime> {
+export async function startInProcessRuntime(env: Record<string, string> = {}, options: { dataDir?: string; port?: number } = {}): Promise<InProcessRuntime> {
   if (running) throw new Error("an in-process runtime is already running in this process: close it first");
   running = true;
   const savedEnv = { ...process.env };
@@ -111,7 +112,7 @@ export async function startInProcessRuntime(env: Record<string, string> = {}, op
   const removeData = () => {
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  const runtime = await startLocalRuntime({ port: 0, memory: false, dataDir, log: (line) => accessLog.push(line) }).catch(
+  const runtime = await startLocalRuntime({ port: options.port ?? 0, memory: false, dataDir, log: (line) => accessLog.push(line) }).catch(
     (error) => {
       removeData();
       restore();

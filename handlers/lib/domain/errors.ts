@@ -94,3 +94,15 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** 400 from the token endpoint: a `grant_type` it does not serve (RFC 6749 §5.2). */
+export class UnsupportedGrantTypeError extends AuthError {
+  readonly code = "unsupported_grant_type";
+  readonly status = 400;
+}
+
+/** 400 from the token endpoint: a `scope` beyond what was granted, which here is none (RFC 6749 §5.2, §6). */
+export class InvalidScopeError extends AuthError {
+  readonly code = "invalid_scope";
+  readonly status = 400;
+}

@@ -14,14 +14,23 @@ export const JSON_MEDIA_TYPE = "application/json";
  * (login CSRF). `application/*+json` types are refused too: this API speaks one format.
  */
 export function requireJsonContentType(event: Pick<HttpEvent, "headers">): void {
+  requireMediaType(event, JSON_MEDIA_TYPE);
+}
+
+/**
+ * The one media type a route takes (lower case), matched case-insensitively with parameters
+ * allowed, but a `charset` other than UTF-8 refused; anything else is a 415. The JSON routes
+ * and the form routes (/oauth/*, http/form-body.ts) share it.
+ */
+export function requireMediaType(event: Pick<HttpEvent, "headers">, expected: string): void {
   const [mediaType, ...parameters] = (header(event, "content-type") ?? "").split(";");
-  if (mediaType.trim().toLowerCase() !== JSON_MEDIA_TYPE) {
-    throw new UnsupportedMediaTypeError(`unsupported Content-Type: expected ${JSON_MEDIA_TYPE}`);
+  if (mediaType.trim().toLowerCase() !== expected) {
+    throw new UnsupportedMediaTypeError(`unsupported Content-Type: expected ${expected}`);
   }
   for (const parameter of parameters) {
     const [name, value = ""] = parameter.split("=", 2).map((part) => part.trim().toLowerCase());
     if (name === "charset" && value.replace(/^"(.*)"$/, "$1") !== "utf-8") {
-      throw new UnsupportedMediaTypeError(`unsupported charset: expected ${JSON_MEDIA_TYPE} in UTF-8`);
+      throw new UnsupportedMediaTypeError(`unsupported charset: expected ${expected} in UTF-8`);
     }
   }
 }
@@ -32,9 +41,7 @@ export function requireJsonContentType(event: Pick<HttpEvent, "headers">): void 
  */
 export function jsonBody(event: HttpEvent): Record<string, unknown> {
   requireJsonContentType(event);
-  const raw = event.body ?? "";
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
-  if (bytes.length > MAX_BODY_BYTES) throw new InvalidRequestError(`body must be at most ${MAX_BODY_BYTES} bytes`);
+  const bytes = boundedBody(event);
   if (bytes.length === 0) throw new InvalidRequestError("body must be a JSON object");
   let parsed: unknown;
   try {
@@ -46,4 +53,12 @@ export function jsonBody(event: HttpEvent): Record<string, unknown> {
     throw new InvalidRequestError("body must be a JSON object");
   }
   return parsed as Record<string, unknown>;
+}
+
+/** The body's bytes (API Gateway base64-encodes what it does not take for text), refused above MAX_BODY_BYTES. */
+export function boundedBody(event: Pick<HttpEvent, "body" | "isBase64Encoded">): Buffer {
+  const raw = event.body ?? "";
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
+  if (bytes.length > MAX_BODY_BYTES) throw new InvalidRequestError(`body must be at most ${MAX_BODY_BYTES} bytes`);
+  return bytes;
 }

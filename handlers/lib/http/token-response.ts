@@ -40,5 +40,29 @@ export function tokenResponse(tokens: TokenSet, cookie: CookieSettings = DEFAULT
 }
 
 /** 204 that also tells the browser to drop its refresh cookie (same attributes, or it would be another cookie). */
-export const clearedSession = (cookie: CookieSettings = DEFAULT_COOKIE): HttpResult => noContent([`${REFRESH_COOKIE}=; ${attributes(cookie)}; Max-Age=0`]);
+export const clearedSession = (cookie: CookieSettings = DEFAULT_COOKIE): HttpResult => noContent([clearingCookie(cookie)]);
 
+const clearingCookie = (cookie: CookieSettings): string => `${REFRESH_COOKIE}=; ${attributes(cookie)}; Max-Age=0`;
+
+
+/**
+ * The token endpoint's answer (RFC 6749 §5.1): tokenResponse's body and headers, no cookie.
+ * An OAuth client keeps the refresh token itself and sends it in the body (§6). And the
+ * endpoint takes form bodies, which any site can post cross-site without a preflight: a
+ * cookie set there would let a page plant its own session in a visitor's browser (login
+ * CSRF). Browser apps that use the cookie refresh at /auth/refresh.
+ */
+export function oauthTokenResponse(tokens: TokenSet): HttpResult {
+  const { cookies: _cookie, ...response } = tokenResponse(tokens);
+  return response;
+}
+
+/**
+ * RFC 7009 §2.2: 200 with an empty body, whatever became of the token; with `clearCookie`,
+ * the browser also drops its refresh cookie (same attributes, or it would be another cookie).
+ */
+export const revocationResponse = (clearCookie?: CookieSettings): HttpResult => ({
+  statusCode: 200,
+  headers: { "cache-control": "no-store" },
+  ...(clearCookie ? { cookies: [clearingCookie(clearCookie)] } : {}),
+});
