@@ -13,6 +13,12 @@ import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-proce
 import { serveDemoElsewhere, type DemoServer } from "./helpers/demo-server.js";
 import { mailTo, tokenFromLink } from "./helpers/local-ses.js";
 
+/**
+ * Failures that lock an account. Above 2: an MFA sign-in counts its password step and its code
+ * under one counter until a code succeeds, so a wrong code then the right one takes three.
+ */
+const LOCKOUT_MAX_FAILURES = 4;
+
 /** Every wait in the browser is bounded by this (playwright's timeouts: no sleeping). */
 const STEP_TIMEOUT_MS = 15_000;
 
@@ -61,7 +67,7 @@ describe("the demo app in real Chromium", function () {
     created.setDefaultTimeout(STEP_TIMEOUT_MS);
     return created;
   };
-  const state = (p: Page, name: "signed-in" | "signed-out" | "verify" | "reset") => p.locator(`#state[data-state="${name}"]`).waitFor();
+  const state = (p: Page, name: "signed-in" | "signed-out" | "mfa" | "verify" | "reset") => p.locator(`#state[data-state="${name}"]`).waitFor();
   const notice = (p: Page, text: RegExp) => p.locator("#notice", { hasText: text }).waitFor();
   const answers = (p: Page, pattern: RegExp) => seen.get(p)!.filter((line) => pattern.test(line));
 
@@ -76,8 +82,8 @@ describe("the demo app in real Chromium", function () {
   }
 
   /** The newest link of `kind` in the mail sent to the account. */
-  async function latestLink(kind: "verify-email" | "reset-password"): Promise<string> {
-    const links = (await mailTo(runtime.ses.storeUrl, email))
+  async function latestLink(kind: "verify-email" | "reset-password", address = email): Promise<string> {
+    const links = (await mailTo(runtime.ses.storeUrl, address))
       .map((mail) => new RegExp(`(https?://\\S+/${kind}\\?token=[^\\s"<]+)`).exec(mail.text)?.[1])
       .filter((link): link is string => link !== undefined);
     expect(links, `a ${kind} link was mailed`).not.to.be.empty;
@@ -95,7 +101,7 @@ describe("the demo app in real Chromium", function () {
     demo = await serveDemoElsewhere();
     runtime = await startInProcessRuntime({
       REQUIRE_EMAIL_VERIFICATION: "true",
-      LOCKOUT_MAX_FAILURES: "2",
+      LOCKOUT_MAX_FAILURES: String(LOCKOUT_MAX_FAILURES),
       CORS_ALLOWED_ORIGINS: `http://127.0.0.1:${demo.port},http://localhost:${demo.port}`,
     });
     demo.api = runtime.url;
@@ -283,13 +289,18 @@ describe("the demo app in real Chromium", function () {
     });
 
     it("says what a 401 and a 429 mean, and waits out Retry-After", async () => {
-      await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: "not the password 1" });
-      await notice(page, /Wrong email or password/);
-      await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: "not the password 2" });
-      await notice(page, /Wrong email or password/);
-      await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: "not the password 3" });
+      for (let n = 1; n <= LOCKOUT_MAX_FAILURES; n++) {
+        const answered = page.waitForResponse("**/auth/login");
+        await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: `not the password ${n}` });
+        expect((await answered).status()).to.equal(401);
+        await notice(page, /Wrong email or password/);
+      }
+      await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: "not the password either" });
       await notice(page, /Too many attempts: try again in \d+ s/);
-      expect(answers(page, /login/).slice(-3)).to.deep.equal(["POST /auth/login 401", "POST /auth/login 401", "POST /auth/login 429"]);
+      expect(answers(page, /login/).slice(-(LOCKOUT_MAX_FAILURES + 1))).to.deep.equal([
+        ...Array<string>(LOCKOUT_MAX_FAILURES).fill("POST /auth/login 401"),
+        "POST /auth/login 429",
+      ]);
       expect(await page.locator("#sign-in-form button[type=submit]").isDisabled(), "held for Retry-After").to.equal(true);
       await page.reload();
       await state(page, "signed-out");
@@ -324,14 +335,34 @@ describe("the demo app in real Chromium", function () {
       await signIn(other, passwords[2]);
       // The page's clock passes the access token's expiry (15 min); the API's clock does not move.
       await device.clock.setSystemTime(Date.now() + 20 * 60_000);
+      const [held] = await device.cookies(`${runtime.url}/auth/refresh`);
       const before = seen.get(other)!.length;
       await other.locator("#sign-out-button").click();
       await notice(other, /^Signed out\.$/);
       await state(other, "signed-out");
-      // No POST /auth/revoke on this API yet (404): the page falls back to the logout.
-      expect(seen.get(other)!.slice(before)).to.deep.equal(["POST /auth/revoke 404", "POST /auth/logout 204"]);
+      expect(seen.get(other)!.slice(before), "no refresh, no logout").to.deep.equal(["POST /auth/revoke 200"]);
+      expect(await device.cookies(`${runtime.url}/auth/refresh`), "the revocation cleared the cookie").to.deep.equal([]);
       await other.reload();
       await state(other, "signed-out");
+      await device.close();
+      // The session ended on the server too, not only in this browser.
+      const refresh = await runtime.call("POST", "/auth/refresh", undefined, { cookie: `refresh_token=${held.value}`, origin: runtime.url });
+      expect(refresh.status).to.equal(401);
+    });
+
+    it("falls back to the logout where POST /auth/revoke is missing", async () => {
+      const device = await newContext();
+      const other = (await openPage(device)).page;
+      await signIn(other, passwords[2]);
+      await device.clock.setSystemTime(Date.now() + 20 * 60_000);
+      // An API from before the revocation endpoint: the gateway's 404.
+      await other.route("**/auth/revoke", (route) => route.fulfill({ status: 404, contentType: "application/json", body: '{"message":"Not Found"}' }));
+      const before = seen.get(other)!.length;
+      await other.locator("#sign-out-button").click();
+      await notice(other, /^Signed out\.$/);
+      await state(other, "signed-out");
+      expect(seen.get(other)!.slice(before)).to.deep.equal(["POST /auth/revoke 404", "POST /auth/logout 204"]);
+      expect(await device.cookies(`${runtime.url}/auth/refresh`)).to.deep.equal([]);
       await device.close();
     });
 
