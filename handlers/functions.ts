@@ -28,6 +28,11 @@ export interface FunctionSpec {
   keyActions: readonly string[];
   /** KMS actions on the refresh-token (HMAC) key. */
   refreshKeyActions: readonly string[];
+  /**
+   * KMS actions on the secrets key (the sealed TOTP secrets): Encrypt only where a secret is
+   * made (enrolment, which also gets MFA_ISSUER for its URI), Decrypt only where codes are checked.
+   */
+  secretKeyActions: readonly string[];
   /** Needs the public keys (verification or publishing). */
   publicKeys: boolean;
   /** Sets or clears the refresh cookie, so reads its attributes (REFRESH_COOKIE_*). */
@@ -48,13 +53,14 @@ const spec = (name: FunctionName, rest: Omit<Partial<FunctionSpec>, "name" | "en
   abuseLimits: false,
   keyActions: [],
   refreshKeyActions: [],
+  secretKeyActions: [],
   publicKeys: false,
   refreshCookie: false,
   mailActions: [],
   ...rest,
 });
 
-const { user, session, login, source, sessionOwner, emailToken } = KEY_PREFIX;
+const { user, session, login, source, sessionOwner, emailToken, mfaToken } = KEY_PREFIX;
 
 /** A request for a link by mail: counts it (address and recipient), reads the user, replaces its pending token, mails the link. */
 const MAIL_REQUEST = {
@@ -73,10 +79,11 @@ export const functions: readonly FunctionSpec[] = [
     abuseLimits: true,
     mailActions: ["ses:SendEmail"],
   }),
+  // For an account with MFA it writes the sign-in challenge instead of a session.
   spec("login", {
     argon2: true,
     tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-    tableKeys: [user, session, login, source],
+    tableKeys: [user, session, login, source, mfaToken],
     abuseLimits: true,
     keyActions: ["kms:Sign"],
     refreshKeyActions: ["kms:GenerateMac"],
@@ -125,6 +132,43 @@ export const functions: readonly FunctionSpec[] = [
     mailActions: ["ses:SendEmail"],
   }),
   spec("end-session", { tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], tableKeys: [session, user] }),
+  // MFA: enrolment seals a new secret (Encrypt); the others open it to check a code (Decrypt).
+  // Strict routes read the session and its user in one BatchGetItem; state changes are UpdateItems of the user.
+  spec("mfa-enrol", { tableActions: ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], tableKeys: [session, user], secretKeyActions: ["kms:Encrypt"] }),
+  spec("mfa-confirm", {
+    tableActions: ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
+    tableKeys: [session, user],
+    secretKeyActions: ["kms:Decrypt"],
+    mailActions: ["ses:SendEmail"],
+  }),
+  // A code or a password, counted toward the lockout as change-password counts passwords.
+  spec("mfa-disable", {
+    argon2: true,
+    tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    tableKeys: [session, user, login, source],
+    abuseLimits: true,
+    refreshKeyActions: ["kms:GenerateMac"],
+    secretKeyActions: ["kms:Decrypt"],
+    mailActions: ["ses:SendEmail"],
+  }),
+  spec("mfa-recovery-codes", {
+    argon2: true,
+    tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    tableKeys: [session, user, login, source],
+    abuseLimits: true,
+    refreshKeyActions: ["kms:GenerateMac"],
+    secretKeyActions: ["kms:Decrypt"],
+  }),
+  // Reads the challenge and the user, counts the attempt, uses the code, consumes the challenge, opens the session.
+  spec("mfa-verify", {
+    tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    tableKeys: [mfaToken, user, session, login, source],
+    abuseLimits: true,
+    keyActions: ["kms:Sign"],
+    refreshKeyActions: ["kms:GenerateMac"],
+    secretKeyActions: ["kms:Decrypt"],
+    refreshCookie: true,
+  }),
   spec(AUTHORIZER, { publicKeys: true }),
   // The issuer and the keys' algorithms, read once per cold start.
   spec("discovery", { publicKeys: true }),

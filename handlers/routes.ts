@@ -19,7 +19,12 @@ export type HandlerName =
   | "reset-password"
   | "discovery"
   | "oauth-token"
-  | "oauth-revoke";
+  | "oauth-revoke"
+  | "mfa-enrol"
+  | "mfa-confirm"
+  | "mfa-disable"
+  | "mfa-recovery-codes"
+  | "mfa-verify";
 
 export interface Route {
   method: "GET" | "POST" | "DELETE";
@@ -60,6 +65,11 @@ export const routes: readonly Route[] = [
   { method: "POST", path: "/oauth/revoke", handler: "oauth-revoke", auth: "none", throttle: "credentials" },
   // Inside the refresh cookie's default Path=/auth, so a browser's cookie reaches it.
   { method: "POST", path: "/auth/revoke", handler: "oauth-revoke", auth: "none", throttle: "credentials" },
+  { method: "POST", path: "/auth/mfa/totp", handler: "mfa-enrol", auth: "strict", throttle: "credentials" },
+  { method: "POST", path: "/auth/mfa/totp/confirm", handler: "mfa-confirm", auth: "strict", throttle: "credentials" },
+  { method: "DELETE", path: "/auth/mfa/totp", handler: "mfa-disable", auth: "strict", throttle: "credentials" },
+  { method: "POST", path: "/auth/mfa/recovery-codes", handler: "mfa-recovery-codes", auth: "strict", throttle: "credentials" },
+  { method: "POST", path: "/auth/mfa/verify", handler: "mfa-verify", auth: "none", throttle: "credentials" },
 ];
 
 /**

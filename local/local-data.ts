@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { KeyFileError } from "../handlers/lib/adapters/key-file.js";
 import { loadOrCreateMacKeyFile } from "../handlers/lib/adapters/local-mac-key.js";
+import { loadOrCreateSecretKeyFile } from "../handlers/lib/adapters/local-secret-box.js";
 import { loadOrCreateKeyFile } from "../handlers/lib/adapters/local-signer.js";
 
 /** What the runtime keeps in the folder; `--reset` deletes exactly these, never the folder itself. */
@@ -16,12 +17,14 @@ export const DATA_ENTRIES = {
   dynalite: "dynalite",
   signingKey: "signing-key.pem",
   refreshTokenKey: "refresh-token-key",
+  secretKey: "secret-key",
 } as const;
 
 export const dataPaths = (dataDir: string) => ({
   dynalite: join(dataDir, DATA_ENTRIES.dynalite),
   signingKey: join(dataDir, DATA_ENTRIES.signingKey),
   refreshTokenKey: join(dataDir, DATA_ENTRIES.refreshTokenKey),
+  secretKey: join(dataDir, DATA_ENTRIES.secretKey),
 });
 
 /** A local-data problem, already phrased for a person: what, where, and what to do. */
@@ -36,12 +39,13 @@ export const RESET_HINT = "to start afresh, run `npm start -- --reset` (deletes 
 
 const damaged = (what: string) => new LocalDataError(`${what}; ${RESET_HINT}`);
 
-/** Loads (creating when missing) the signing key and the refresh-token key; a bad file is a LocalDataError. */
+/** Loads (creating when missing) the signing key, the refresh-token key and the secrets key; a bad file is a LocalDataError. */
 export function loadLocalKeys(dataDir: string): { signingKey: KeyObject } {
   const paths = dataPaths(dataDir);
   try {
     const signingKey = loadOrCreateKeyFile(paths.signingKey);
     loadOrCreateMacKeyFile(paths.refreshTokenKey);
+    loadOrCreateSecretKeyFile(paths.secretKey);
     return { signingKey };
   } catch (error) {
     if (error instanceof KeyFileError) throw damaged(`the local key file ${error.path} ${error.problem}`);

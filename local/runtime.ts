@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spkiOf } from "../handlers/lib/domain/keys.js";
 import { AUTHORIZER, AUTHORIZER_CACHE, routes } from "../handlers/routes.js";
-import { allowedOrigins, integer, loadConfig, loadLimits, loadMailSettings, logLevel, type Env } from "../handlers/lib/runtime/config.js";
+import { allowedOrigins, integer, loadConfig, loadLimits, loadMailSettings, loadMfaSettings, logLevel, type Env } from "../handlers/lib/runtime/config.js";
 import { bundleAll, ROOT } from "../bundle/bundler.js";
 import { lockDataDir, type DataLock } from "./data-lock.js";
 import { ensureTable, localDynamoClient, startDynalite, type RunningDynalite } from "./dynalite.js";
@@ -86,6 +86,7 @@ function checkBundleConfig(env: Env): void {
   loadConfig(env);
   loadLimits(env);
   logLevel(env);
+  loadMfaSettings(env);
   // APP_URL defaults to the runtime's URL, known only once it listens: any loopback URL checks the rest.
   loadMailSettings({ ...env, APP_URL: env.APP_URL ?? "http://127.0.0.1" });
 }
@@ -176,6 +177,7 @@ export async function startLocalRuntime(options: LocalOptions): Promise<LocalRun
       TABLE_NAME: tableName,
       LOCAL_SIGNING_KEY_FILE: paths.signingKey,
       LOCAL_REFRESH_TOKEN_KEY_FILE: paths.refreshTokenKey,
+      LOCAL_SECRET_KEY_FILE: paths.secretKey,
       JWT_PUBLIC_KEYS: spkiOf(createPublicKey(signingKey)),
       // Links in mail open the runtime itself unless a local app (the demo) is named.
       APP_URL: env.APP_URL ?? url,

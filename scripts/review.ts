@@ -35,7 +35,7 @@ export function renderReview(environment: string, stack: Block, tfvars: Record<s
     if (!block) return `${type}.${id}`;
     const kinds: Record<string, string> = {
       aws_dynamodb_table: `table ${block.name}`,
-      aws_kms_key: `${block.key_usage === "SIGN_VERIFY" ? "signing" : "refresh-token"} key (${all("aws_kms_alias")
+      aws_kms_key: `${({ SIGN_VERIFY: "signing", ENCRYPT_DECRYPT: "secrets" } as Record<string, string>)[block.key_usage] ?? "refresh-token"} key (${all("aws_kms_alias")
         .filter(([, a]) => referencedId("aws_kms_key", a.target_key_id) === id)
         .map(([, a]) => a.name)
         .join(", ")})`,

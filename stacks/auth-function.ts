@@ -23,6 +23,8 @@ export interface AuthFunctionProps {
   tableArn: string;
   keyArn: string;
   refreshKeyArn: string;
+  /** The key that seals second-factor secrets. */
+  secretsKeyArn: string;
   /** The SES identity and configuration set a sending function may use, and nothing else. */
   mailArns: { identity: string; configurationSet: string };
 }
@@ -76,6 +78,9 @@ export class AuthFunction extends Construct {
     if (spec.keyActions.length) statement.push({ sid: "SigningKey", effect: "Allow", actions: [...spec.keyActions], resources: [props.keyArn] });
     if (spec.refreshKeyActions.length) {
       statement.push({ sid: "RefreshTokenKey", effect: "Allow", actions: [...spec.refreshKeyActions], resources: [props.refreshKeyArn] });
+    }
+    if (spec.secretKeyActions.length) {
+      statement.push({ sid: "SecretsKey", effect: "Allow", actions: [...spec.secretKeyActions], resources: [props.secretsKeyArn] });
     }
     if (spec.mailActions.length) {
       // SendEmail is authorised on the identity and, when one is named, the configuration set.

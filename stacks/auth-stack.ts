@@ -9,6 +9,7 @@ import { CustomDomain } from "./custom-domain.js";
 import { EmailIdentity } from "./email-identity.js";
 import { HttpApi } from "./http-api.js";
 import { RefreshTokenKey } from "./refresh-token-key.js";
+import { SecretsKey } from "./secrets-key.js";
 import { SigningKey } from "./signing-key.js";
 import { UserTable } from "./user-table.js";
 import { defineVariables } from "./variables.js";
@@ -45,6 +46,7 @@ export class AuthStack extends TerraformStack {
     const table = new UserTable(this, "users", { name: `${prefix}-users`, deletionProtection: vars.deletionProtection.booleanValue }).table;
     const key = new SigningKey(this, "signing", { name: prefix });
     const refreshKey = new RefreshTokenKey(this, "refresh-tokens", { name: prefix }).key;
+    const secretsKey = new SecretsKey(this, "secrets", { name: prefix }).key;
     const email = new EmailIdentity(this, "email", { name: prefix, identity: vars.emailIdentity.stringValue });
     const api = new HttpApi(this, "http", {
       name: prefix,
@@ -107,6 +109,7 @@ export class AuthStack extends TerraformStack {
         tableArn: table.arn,
         keyArn: key.key.arn,
         refreshKeyArn: refreshKey.arn,
+        secretsKeyArn: secretsKey.arn,
         mailArns: { identity: email.identity.arn, configurationSet: email.configurationSet.arn },
         environment: {
           ...shared,
@@ -114,6 +117,9 @@ export class AuthStack extends TerraformStack {
           ...(spec.abuseLimits ? abuseLimits : {}),
           ...(spec.keyActions.includes("kms:Sign") ? { SIGNING_KEY_ID: key.key.arn, SIGNING_PUBLIC_KEY: key.publicKey } : {}),
           ...(spec.refreshKeyActions.length ? { REFRESH_TOKEN_KEY_ID: refreshKey.arn } : {}),
+          ...(spec.secretKeyActions.length ? { SECRET_KEY_ID: secretsKey.arn } : {}),
+          // Only enrolment makes otpauth URIs, and only it seals new secrets.
+          ...(spec.secretKeyActions.includes("kms:Encrypt") ? { MFA_ISSUER: vars.mfaIssuer.stringValue } : {}),
           ...(spec.mailActions.length ? mail : {}),
           ...(spec.refreshCookie ? refreshCookie : {}),
           ...(spec.publicKeys

@@ -31,7 +31,8 @@ export const KEY_ADMIN_ACTIONS = [
 
 export interface KeyUse {
   sid: string;
-  action: string;
+  /** One action, or several under the same algorithm condition (Encrypt and Decrypt). */
+  action: string | readonly string[];
   /** The one algorithm the key may be used with, e.g. kms:SigningAlgorithm = ECDSA_SHA_256. */
   conditionKey: string;
   algorithm: string;
@@ -53,7 +54,7 @@ export function keyPolicy(scope: Construct, use: KeyUse): DataAwsIamPolicyDocume
         sid: use.sid,
         effect: "Allow",
         principals: [{ type: "AWS", identifiers: root }],
-        actions: [use.action],
+        actions: typeof use.action === "string" ? [use.action] : [...use.action],
         resources: ["*"],
         condition: [{ test: "StringEquals", variable: use.conditionKey, values: [use.algorithm] }],
       },

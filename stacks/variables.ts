@@ -145,6 +145,13 @@ export function defineVariables(scope: Construct) {
       '${contains(["/auth", "/"], var.refresh_cookie_path)}',
       "refresh_cookie_path must be /auth or /.",
     ]),
+    mfaIssuer: variable(
+      "mfa_issuer",
+      "string",
+      "The name authenticator apps show for this service's TOTP entries (the otpauth URI's issuer). Empty: the host name of the token issuer.",
+      "",
+      ['${var.mfa_issuer == "" || can(regex("^[^:\\\\x00-\\\\x1f\\\\x7f]{1,64}$", var.mfa_issuer))}', "mfa_issuer must be at most 64 printable characters, without ':'."],
+    ),
     refreshCookieSecure: variable("refresh_cookie_secure", "bool", "Send the refresh cookie over HTTPS only (default true; a deployed API is HTTPS only).", true),
     throttlingRateLimit: variable("throttling_rate_limit", "number", "Stage-wide steady-state request rate limit (requests per second)."),
     throttlingBurstLimit: variable("throttling_burst_limit", "number", "Stage-wide burst limit (requests)."),

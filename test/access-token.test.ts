@@ -150,6 +150,14 @@ describe("access tokens", () => {
       }
     });
 
+    it("reads a missing amr (a token minted before MFA) as [pwd], keeps [pwd, otp], and refuses one that is not an array of names (RFC 8176 §2)", () => {
+      expect(verifyAccessToken(forge(header, good), options()).amr).to.deep.equal(["pwd"]);
+      expect(verifyAccessToken(forge(header, { ...good, amr: ["pwd", "otp"] }), options()).amr).to.deep.equal(["pwd", "otp"]);
+      for (const value of ["pwd", "pwd otp", [1], ["pwd", null], ["pwd otp"], {}, null]) {
+        expect(rejected(forge(header, { ...good, amr: value })), JSON.stringify(value)).to.equal("claim amr must be an array of method names");
+      }
+    });
+
     it("refuses several audiences at once", () => {
       expect(rejected(forge(header, { ...good, aud: ["acme", "default"] }))).to.equal("aud must name exactly one tenant");
     });

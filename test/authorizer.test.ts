@@ -43,7 +43,12 @@ describe("authorizer bundle", function () {
 
   it("allows a valid token and passes sub, email, sid and tenant on", async () => {
     const result = await handler(event({ authorization: `Bearer ${await token()}` }));
-    expect(result).to.deep.equal({ isAuthorized: true, context: { sub: "u-1", email: "a@example.com", email_verified: true, sid: "s-1", tenant: "acme" } });
+    expect(result).to.deep.equal({ isAuthorized: true, context: { sub: "u-1", email: "a@example.com", email_verified: true, sid: "s-1", tenant: "acme", amr: "pwd" } });
+  });
+
+  it("passes amr on as a space-separated string: [pwd, otp] after a second factor", async () => {
+    const t = (await issueAccessToken({ userId: "u-1", email: "a@example.com", tenant: "acme", sid: "s-1", emailVerified: true, amr: ["pwd", "otp"] }, { signer: key.signer, config, now: Date.now() })).token;
+    expect((await handler(event({ authorization: `Bearer ${t}` }))).context?.amr).to.equal("pwd otp");
   });
 
   it("treats the header name and the Bearer scheme case-insensitively", async () => {

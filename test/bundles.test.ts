@@ -46,7 +46,7 @@ describe("bundles", function () {
           const spec = functions.find((f) => f.name === b.name)!;
           expect(existsSync(join(b.dir, ARGON2_BINARY)), b.name).to.equal(spec.argon2);
         }
-        expect(functions.filter((f) => f.argon2).map((f) => f.name)).to.deep.equal(["register", "login", "change-password", "delete-account", "reset-password"]);
+        expect(functions.filter((f) => f.argon2).map((f) => f.name)).to.deep.equal(["register", "login", "change-password", "delete-account", "reset-password", "mfa-disable", "mfa-recovery-codes"]);
       });
     });
   }
@@ -66,7 +66,7 @@ describe("bundles", function () {
     const { execFileSync } = await import("node:child_process");
     const { generateKeyPairSync } = await import("node:crypto");
     const spki = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "der", type: "spki" }).toString("base64");
-    const env = { PATH: process.env.PATH, ISSUER: "https://auth.test", TENANTS: "default", TABLE_NAME: "t", AWS_REGION: "eu-west-1", JWT_PUBLIC_KEYS: spki, SIGNING_KEY_ID: "alias/test", SIGNING_PUBLIC_KEY: spki, REFRESH_TOKEN_KEY_ID: "alias/test-refresh", EMAIL_FROM: "no-reply@auth.test", APP_URL: "https://app.auth.test", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+    const env = { PATH: process.env.PATH, ISSUER: "https://auth.test", TENANTS: "default", TABLE_NAME: "t", AWS_REGION: "eu-west-1", JWT_PUBLIC_KEYS: spki, SIGNING_KEY_ID: "alias/test", SIGNING_PUBLIC_KEY: spki, REFRESH_TOKEN_KEY_ID: "alias/test-refresh", SECRET_KEY_ID: "alias/test-secrets", EMAIL_FROM: "no-reply@auth.test", APP_URL: "https://app.auth.test", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
     for (const b of await bundles("host")) {
       const script = `const m = require(${JSON.stringify(join(b.dir, "index.js"))}); if (typeof m.handler !== "function") process.exit(3);` +
         (b.name === "register" ? `require(${JSON.stringify(join(b.dir, ARGON2_BINARY))});` : "");

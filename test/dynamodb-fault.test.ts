@@ -13,6 +13,8 @@ import { bearer } from "./helpers/access-tokens.js";
 /** Well-formed email tokens (they pass the shape check, so only the table can refuse them). */
 const EMAIL_TOKEN = { verify: `ev1.00000000-0000-4000-8000-000000000000.${"A".repeat(43)}`, reset: `pr1.00000000-0000-4000-8000-000000000000.${"A".repeat(43)}` };
 const needsTable = (handler: HandlerName) => functions.find((fn) => fn.name === handler)!.tableActions.length > 0;
+/** A well-formed sign-in challenge (it passes the shape check, so only the table can refuse it). */
+const MFA_TOKEN = `mfa1.${"A".repeat(43)}`;
 /** The SDK retries (maxAttempts 3, backoff under a second): a refused connection must not hang a request. */
 const OUTAGE_ANSWER_MS = 5_000;
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -58,6 +60,11 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
       "oauth-token": () => rt.send({ method: "POST", path: "/oauth/token", headers: FORM, body: `grant_type=refresh_token&refresh_token=${tokens.refresh}` }),
       // A genuine token: revoking it during the outage must not half-happen (checked after).
       "oauth-revoke": () => rt.send({ method: "POST", path: "/oauth/revoke", headers: FORM, body: `token=${tokens.refresh}` }),
+      "mfa-enrol": () => rt.call("POST", "/auth/mfa/totp", undefined, bearer(tokens.access)),
+      "mfa-confirm": () => rt.call("POST", "/auth/mfa/totp/confirm", { code: "123456" }, bearer(tokens.access)),
+      "mfa-disable": () => rt.call("DELETE", "/auth/mfa/totp", { password: alice.password }, bearer(tokens.access)),
+      "mfa-recovery-codes": () => rt.call("POST", "/auth/mfa/recovery-codes", { code: "123456" }, bearer(tokens.access)),
+      "mfa-verify": () => rt.call("POST", "/auth/mfa/verify", { mfa_token: MFA_TOKEN, code: "123456" }),
     };
     duringOutage = await Promise.all(
       routes.map(async ({ handler }) => {
@@ -88,6 +95,11 @@ describe("fault: DynamoDB stops in the middle of a flow and comes back", functio
       "reset-password",
       "oauth-token",
       "oauth-revoke",
+      "mfa-enrol",
+      "mfa-confirm",
+      "mfa-disable",
+      "mfa-recovery-codes",
+      "mfa-verify",
     ]);
     for (const { handler, reply, ms } of tableRoutes) {
       expect(reply.status, `${handler}: ${reply.text}`).to.equal(503);

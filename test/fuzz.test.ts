@@ -39,6 +39,9 @@ const OAUTH_ERRORS: Readonly<Record<string, readonly number[]>> = {
   email_not_verified: [403],
   access_denied: [403],
   too_many_attempts: [429],
+  mfa_already_enabled: [409],
+  mfa_not_enabled: [409],
+  mfa_not_pending: [409],
 };
 /** API Gateway's own answers carry {"message"}: exactly these. */
 const GATEWAY_ANSWERS: Readonly<Record<number, string>> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Request Entity Too Large" };

@@ -60,6 +60,7 @@ describe("handler wiring (real bundles on dynalite)", function () {
       REFRESH_TOKEN_TTL_SECONDS: String(REFRESH_TTL),
       LOCAL_SIGNING_KEY_FILE: keyFile,
       LOCAL_REFRESH_TOKEN_KEY_FILE: join(keyDir, "refresh-token-key"),
+      LOCAL_SECRET_KEY_FILE: join(keyDir, "secret-key"),
       JWT_PUBLIC_KEYS: `${spkiOf(signing.publicKey)},${spkiOf(retired.publicKey)}`,
       // Everything the functions can log is captured and checked.
       LOG_LEVEL: "debug",

@@ -13,7 +13,7 @@ import { TABLE } from "../handlers/lib/adapters/table-definition.js";
 import { routes } from "../handlers/routes.js";
 import type { Config, Limits } from "../handlers/lib/domain/config.js";
 import { ConfigError } from "../handlers/lib/domain/errors.js";
-import { loadConfig, loadCookieSettings, loadLimits } from "../handlers/lib/runtime/config.js";
+import { loadConfig, loadCookieSettings, loadLimits, loadMfaSettings } from "../handlers/lib/runtime/config.js";
 import { ROOT } from "../bundle/bundler.js";
 import { ENVIRONMENTS } from "../stacks/app.js";
 import { AuthStack } from "../stacks/auth-stack.js";
@@ -27,7 +27,7 @@ import { evaluateCondition } from "./helpers/terraform-expression.js";
  * The exact IAM actions each function may perform, written out here rather than derived
  * from handlers/functions.ts, so that widening a function's permissions fails this test.
  */
-const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: string[]; refreshKey: string[]; mail: string[] }> = {
+const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: string[]; refreshKey: string[]; mail: string[]; secretKey?: string[] }> = {
   register: {
     table: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
     keys: ["USER#*", "SOURCE#*", "EMAILTOKEN#*"],
@@ -37,7 +37,7 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: s
   },
   login: {
     table: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-    keys: ["USER#*", "SESSION#*", "LOGIN#*", "SOURCE#*"],
+    keys: ["USER#*", "SESSION#*", "LOGIN#*", "SOURCE#*", "MFATOKEN#*"],
     key: ["kms:Sign"],
     refreshKey: ["kms:GenerateMac"],
     mail: [],
@@ -84,6 +84,40 @@ const EXPECTED_ACTIONS: Record<string, { table: string[]; keys: string[]; key: s
     mail: ["ses:SendEmail"],
   },
   "end-session": { table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [], mail: [] },
+  // The secrets key: Encrypt only where a secret is made, Decrypt only where codes are checked.
+  "mfa-enrol": { table: ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*"], key: [], refreshKey: [], mail: [], secretKey: ["kms:Encrypt"] },
+  "mfa-confirm": {
+    table: ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
+    keys: ["SESSION#*", "USER#*"],
+    key: [],
+    refreshKey: [],
+    mail: ["ses:SendEmail"],
+    secretKey: ["kms:Decrypt"],
+  },
+  "mfa-disable": {
+    table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*"],
+    key: [],
+    refreshKey: ["kms:GenerateMac"],
+    mail: ["ses:SendEmail"],
+    secretKey: ["kms:Decrypt"],
+  },
+  "mfa-recovery-codes": {
+    table: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    keys: ["SESSION#*", "USER#*", "LOGIN#*", "SOURCE#*"],
+    key: [],
+    refreshKey: ["kms:GenerateMac"],
+    mail: [],
+    secretKey: ["kms:Decrypt"],
+  },
+  "mfa-verify": {
+    table: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    keys: ["MFATOKEN#*", "USER#*", "SESSION#*", "LOGIN#*", "SOURCE#*"],
+    key: ["kms:Sign"],
+    refreshKey: ["kms:GenerateMac"],
+    mail: [],
+    secretKey: ["kms:Decrypt"],
+  },
   authorizer: { table: [], keys: [], key: [], refreshKey: [], mail: [] },
   discovery: { table: [], keys: [], key: [], refreshKey: [], mail: [] },
   "oauth-token": { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], keys: ["SESSION#*", "USER#*", "SOURCE#*"], key: ["kms:Sign"], refreshKey: ["kms:GenerateMac"], mail: [] },
@@ -128,6 +162,8 @@ const EXPECTED_VALIDATIONS: Record<
     env: "TENANTS",
   },
   default_tenant: { accepts: ["a", "b"], refuses: ["c", "A"], env: "DEFAULT_TENANT", context: { tenants: ["a", "b"] } },
+  // Empty: the issuer's host name (runtime/config.ts loadMfaSettings).
+  mfa_issuer: { accepts: ["", "Example Auth", "auth.example.com", "x".repeat(64)], refuses: ["a:b", "x".repeat(65), "tab\there"], env: "MFA_ISSUER", load: loadMfaSettings },
   lockout_max_failures: { ...range(1, 20), env: "LOCKOUT_MAX_FAILURES", field: "lockoutMaxFailures", load: loadLimits },
   // The longest lock may not be shorter than the first: checked with the longest allowed.
   lockout_base_seconds: { ...range(1, 3600), env: "LOCKOUT_BASE_SECONDS", field: "lockoutBaseSeconds", load: loadLimits, envContext: { LOCKOUT_MAX_SECONDS: "86400" } },
@@ -187,7 +223,7 @@ const EXPECTED_VALIDATIONS: Record<
 const ADDRESS_IDENTITY = { identity: "ops@example.com", accepts: ["ops@example.com"], refuses: ["x.ops@example.com", "ops@sub.example.com", "other@example.com"] };
 
 /** The functions that enforce the brute-force limits, and the variable behind each setting (written out by hand). */
-const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register", "change-password", "delete-account", "resend-verification", "forgot-password", "oauth-token", "oauth-revoke"];
+const ABUSE_LIMIT_FUNCTIONS = ["login", "refresh", "register", "change-password", "delete-account", "resend-verification", "forgot-password", "oauth-token", "oauth-revoke", "mfa-disable", "mfa-recovery-codes", "mfa-verify"];
 const ABUSE_LIMIT_ENV = {
   LOCKOUT_MAX_FAILURES: "${var.lockout_max_failures}",
   LOCKOUT_BASE_SECONDS: "${var.lockout_base_seconds}",
@@ -232,7 +268,7 @@ const ABUSE_LIMIT_VARIABLES: Record<string, { default: number; condition: string
 };
 
 /** The functions that set or clear the refresh cookie, so get its attributes (written out by hand). */
-const COOKIE_FUNCTIONS = ["login", "refresh", "logout", "delete-account", "oauth-revoke"];
+const COOKIE_FUNCTIONS = ["login", "refresh", "logout", "delete-account", "oauth-revoke", "mfa-verify"];
 const COOKIE_ENV = {
   REFRESH_COOKIE_SAME_SITE: "${var.refresh_cookie_same_site}",
   REFRESH_COOKIE_DOMAIN: "${var.refresh_cookie_domain}",
@@ -254,6 +290,11 @@ const CREDENTIAL_ROUTES = [
   "POST /oauth/token",
   "POST /oauth/revoke",
   "POST /auth/revoke",
+  "POST /auth/mfa/totp",
+  "POST /auth/mfa/totp/confirm",
+  "DELETE /auth/mfa/totp",
+  "POST /auth/mfa/recovery-codes",
+  "POST /auth/mfa/verify",
 ];
 
 /** Of the variables `expected` names, those a function's environment has, with their values. */
@@ -287,6 +328,7 @@ describe("infrastructure (synthesized Terraform)", function () {
       const table = () => s().at("aws_dynamodb_table", "users/table");
       const key = () => s().at("aws_kms_key", "signing/key");
       const refreshKey = () => s().at("aws_kms_key", "refresh-tokens/key");
+      const secretsKey = () => s().at("aws_kms_key", "secrets/key");
       const api = () => s().at("aws_apigatewayv2_api", "http/api");
       const fn = (name: string) => s().at("aws_lambda_function", `${name}/function`);
       const policyOf = (name: string) => s().at("aws_iam_policy_document", `${name}/permissions`, "data");
@@ -494,6 +536,8 @@ describe("infrastructure (synthesized Terraform)", function () {
             expect(vars.SIGNING_PUBLIC_KEY, spec.name).to.equal(spec.keyActions.length ? publicKey : undefined);
             expect(vars.REFRESH_TOKEN_KEY_ID, spec.name).to.equal(EXPECTED_ACTIONS[spec.name].refreshKey.length ? ref("aws_kms_key", refreshKey().id, "arn") : undefined);
             expect(vars.REFRESH_REUSE_GRACE_SECONDS, spec.name).to.equal("${var.refresh_reuse_grace_seconds}");
+            expect(vars.SECRET_KEY_ID, spec.name).to.equal(EXPECTED_ACTIONS[spec.name].secretKey?.length ? ref("aws_kms_key", secretsKey().id, "arn") : undefined);
+            expect(vars.MFA_ISSUER, spec.name).to.equal(spec.name === "mfa-enrol" ? "${var.mfa_issuer}" : undefined);
             expect(vars.JWT_PUBLIC_KEYS, spec.name).to.equal(spec.publicKeys ? `\${join(",", concat([${publicKey.slice(2, -1)}], var.previous_public_keys))}` : undefined);
           }
         });
@@ -547,6 +591,7 @@ describe("infrastructure (synthesized Terraform)", function () {
               ...(expected.refreshKey.length
                 ? [{ sid: "RefreshTokenKey", effect: "Allow", actions: expected.refreshKey, resources: [ref("aws_kms_key", refreshKey().id, "arn")] }]
                 : []),
+              ...(expected.secretKey?.length ? [{ sid: "SecretsKey", effect: "Allow", actions: expected.secretKey, resources: [ref("aws_kms_key", secretsKey().id, "arn")] }] : []),
               // On the environment's identity and configuration set only.
               ...(expected.mail.length
                 ? [
@@ -628,6 +673,29 @@ describe("infrastructure (synthesized Terraform)", function () {
           expect(use).to.have.length(1);
           expect(use[0].actions).to.deep.equal(["kms:GenerateMac"]);
           expect(use[0].condition).to.deep.equal([{ test: "StringEquals", variable: "kms:MacAlgorithm", values: ["HMAC_SHA_256"] }]);
+        });
+      });
+
+      describe("secrets key", () => {
+        it("creates a SYMMETRIC_DEFAULT ENCRYPT_DECRYPT key for second-factor secrets, usable only with SYMMETRIC_DEFAULT", () => {
+          const k = secretsKey();
+          expect(k).to.include({ customer_master_key_spec: "SYMMETRIC_DEFAULT", key_usage: "ENCRYPT_DECRYPT", deletion_window_in_days: 30 });
+          const alias = s().at("aws_kms_alias", "secrets/alias");
+          expect(alias).to.include({ name: `alias/auth-${env}-secrets`, target_key_id: ref("aws_kms_key", k.id, "key_id") });
+          const policy = s().at("aws_iam_policy_document", "secrets/policy", "data");
+          expect(k.policy).to.equal(dataRef("aws_iam_policy_document", policy.id, "json"));
+          expect(policy.statement.flatMap((st: any) => st.actions).filter((a: string) => a.includes("*"))).to.deep.equal([]);
+          const use = policy.statement.filter((st: any) => st.sid !== "KeyAdministrationThroughIam");
+          expect(use).to.have.length(1);
+          expect(use[0].actions).to.deep.equal(["kms:Encrypt", "kms:Decrypt"]);
+          expect(use[0].condition).to.deep.equal([{ test: "StringEquals", variable: "kms:EncryptionAlgorithm", values: ["SYMMETRIC_DEFAULT"] }]);
+        });
+
+        it("grants Encrypt to enrolment only, and Decrypt only to the functions that check codes", () => {
+          const grants = (action: string) =>
+            functions.filter((spec) => policyOf(spec.name).statement.some((st: any) => st.sid === "SecretsKey" && st.actions.includes(action))).map((spec) => spec.name);
+          expect(grants("kms:Encrypt")).to.deep.equal(["mfa-enrol"]);
+          expect(grants("kms:Decrypt")).to.deep.equal(["mfa-confirm", "mfa-disable", "mfa-recovery-codes", "mfa-verify"]);
         });
       });
 

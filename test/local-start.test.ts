@@ -162,13 +162,13 @@ describe("npm start: robust start-up", function () {
       writeFileSync(dataPaths(dir).signingKey, "");
       const line = oneLineFailure(await runStartToExit({ LOCAL_DATA_DIR: dir }, ["--reset"]));
       expect(line).to.equal(`could not start the local runtime: --reset deletes the local users, sessions and keys in ${dir}: add --yes to confirm (there is no terminal to ask)`);
-      expect(readdirSync(dir).sort()).to.deep.equal(["dynalite", "refresh-token-key", "signing-key.pem"]);
+      expect(readdirSync(dir).sort()).to.deep.equal(["dynalite", "refresh-token-key", "secret-key", "signing-key.pem"]);
     });
 
     it("resetLocalData deletes what the runtime keeps there, and nothing else", () => {
       const dir = copy();
       writeFileSync(join(dir, "notes.txt"), "mine");
-      expect(resetLocalData(dir).sort()).to.deep.equal(["dynalite", "refresh-token-key", "signing-key.pem"]);
+      expect(resetLocalData(dir).sort()).to.deep.equal(["dynalite", "refresh-token-key", "secret-key", "signing-key.pem"]);
       expect(readdirSync(dir)).to.deep.equal(["notes.txt"]);
     });
 
@@ -178,7 +178,7 @@ describe("npm start: robust start-up", function () {
       const oldKey = readFileSync(dataPaths(dir).refreshTokenKey, "utf8");
       const runtime = await spawnLocalRuntime({ LOCAL_DATA_DIR: dir }, ["--reset", "--yes"]);
       try {
-        expect(runtime.output()).to.include(`deleted the local data in ${dir}: dynalite, signing-key.pem, refresh-token-key`);
+        expect(runtime.output()).to.include(`deleted the local data in ${dir}: dynalite, signing-key.pem, refresh-token-key, secret-key`);
         const created = await fetch(`${runtime.url}/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "fresh@example.com", password: PASSWORD }) });
         expect(created.status).to.equal(201);
         expect(readFileSync(dataPaths(dir).refreshTokenKey, "utf8")).not.to.equal(oldKey);

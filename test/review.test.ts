@@ -32,7 +32,7 @@ describe("npm run review", function () {
 
   it("lists every function with its IAM actions on named resources", () => {
     for (const spec of functions) expect(text).to.include(`- auth-prod-${spec.name}: nodejs22.x arm64`);
-    expect(text).to.match(/auth-prod-login:[^\n]*\n[^\n]*logs:CreateLogStream, logs:PutLogEvents on log group \/aws\/lambda\/auth-prod-login \(its streams\)\n\s+Allow dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem on table auth-prod-users if dynamodb:LeadingKeys ForAllValues:StringLike USER#\*\|SESSION#\*\|LOGIN#\*\|SOURCE#\*\n\s+Allow kms:Sign on signing key \(alias\/auth-prod-signing\)/);
+    expect(text).to.match(/auth-prod-login:[^\n]*\n[^\n]*logs:CreateLogStream, logs:PutLogEvents on log group \/aws\/lambda\/auth-prod-login \(its streams\)\n\s+Allow dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem on table auth-prod-users if dynamodb:LeadingKeys ForAllValues:StringLike USER#\*\|SESSION#\*\|LOGIN#\*\|SOURCE#\*\|MFATOKEN#\*\n\s+Allow kms:Sign on signing key \(alias\/auth-prod-signing\)/);
     expect(text).to.match(/auth-prod-authorizer:[^\n]*\n[^\n]*on log group \/aws\/lambda\/auth-prod-authorizer \(its streams\)\n\s+env:/);
   });
 
@@ -40,6 +40,8 @@ describe("npm run review", function () {
     expect(text).to.include("- table auth-prod-users: PAY_PER_REQUEST, key pk/sk, TTL expires_at on, point-in-time recovery on, encryption on, deletion protection true (var.deletion_protection)");
     expect(text).to.include("- signing key (alias/auth-prod-signing): ECC_NIST_P256 SIGN_VERIFY, deletion window 30 days");
     expect(text).to.include("key policy SigningThroughIam: 1 actions (kms:Sign) for the account's IAM principals if kms:SigningAlgorithm StringEquals ECDSA_SHA_256");
+    expect(text).to.include("- secrets key (alias/auth-prod-secrets): SYMMETRIC_DEFAULT ENCRYPT_DECRYPT, deletion window 30 days");
+    expect(text).to.include("key policy EncryptDecryptThroughIam: 2 actions (kms:Encrypt, kms:Decrypt) for the account's IAM principals if kms:EncryptionAlgorithm StringEquals SYMMETRIC_DEFAULT");
   });
 
   it("lists every variable with its value and where it comes from", () => {

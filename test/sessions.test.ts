@@ -92,7 +92,7 @@ describe("accounts and sessions on dynalite", function () {
       const c = credentials();
       const user = await register(c, depsAt());
       const p = await profile({ tenant: c.tenant, email: c.email, userId: user.userId }, { store });
-      expect(p).to.deep.equal({ user_id: user.userId, email: c.email, email_verified: false, tenant: c.tenant, created_at: user.createdAt });
+      expect(p).to.deep.equal({ user_id: user.userId, email: c.email, email_verified: false, tenant: c.tenant, created_at: user.createdAt, mfa_enabled: false });
       const error = await profile({ tenant: c.tenant, email: c.email, userId: "someone-else" }, { store }).catch((e) => e);
       expect(error).to.be.instanceOf(InvalidTokenError);
     });

@@ -23,4 +23,9 @@ export const EXPECTED_ROUTES: Readonly<Record<string, { auth: "none" | "bearer" 
   "POST /oauth/token": { auth: "none", handler: "oauth-token" },
   "POST /oauth/revoke": { auth: "none", handler: "oauth-revoke" },
   "POST /auth/revoke": { auth: "none", handler: "oauth-revoke" },
+  "POST /auth/mfa/totp": { auth: "strict", handler: "mfa-enrol" },
+  "POST /auth/mfa/totp/confirm": { auth: "strict", handler: "mfa-confirm" },
+  "DELETE /auth/mfa/totp": { auth: "strict", handler: "mfa-disable" },
+  "POST /auth/mfa/recovery-codes": { auth: "strict", handler: "mfa-recovery-codes" },
+  "POST /auth/mfa/verify": { auth: "none", handler: "mfa-verify" },
 };

@@ -1,6 +1,6 @@
 import { BatchGetItemCommand, ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { UserExistsError } from "../domain/errors.js";
-import type { AuthStore, SessionRecord, UserRecord } from "../domain/store.js";
+import type { AuthStore, MfaState, SessionRecord, UserRecord } from "../domain/store.js";
 import { call, conditional, getItem as getItemFrom, marshalKey, n, num, s, str, type DynamoSend, type Item } from "./dynamo-calls.js";
 import { keys, TABLE } from "./table-definition.js";
 
@@ -211,8 +211,17 @@ function itemToUser(item: Item): UserRecord {
     sessionVersion: num(item, "session_version"),
     // Accounts created before verification existed have no attribute: unverified.
     emailVerified: item.email_verified?.BOOL ?? false,
+    ...(item.mfa_secret || item.mfa_pending ? { mfa: itemToMfa(item) } : {}),
   };
 }
+
+/** The second factor's attributes (adapters/dynamo-mfa.ts writes them). */
+const itemToMfa = (item: Item): MfaState => ({
+  ...(item.mfa_secret?.B ? { secret: item.mfa_secret.B } : {}),
+  ...(item.mfa_pending?.B ? { pending: item.mfa_pending.B } : {}),
+  ...(item.mfa_last_step?.N ? { lastStep: Number(item.mfa_last_step.N) } : {}),
+  recoveryCodes: item.mfa_recovery?.SS ?? [],
+});
 
 function sessionToItem(session: SessionRecord): Item {
   return {
@@ -228,6 +237,7 @@ function sessionToItem(session: SessionRecord): Item {
     [TABLE.sessionsByOwner.partitionKey]: s(keys.sessionOwner(session.userId)),
     ...(session.client ? { user_agent: s(session.client.userAgent), source_ip: s(session.client.sourceIp) } : {}),
     ...(session.emailVerified === undefined ? {} : { email_verified: { BOOL: session.emailVerified } }),
+    ...(session.amr ? { amr: { L: session.amr.map(s) } } : {}),
   };
 }
 
@@ -245,5 +255,6 @@ function itemToSession(item: Item): SessionRecord {
     expiresAt: num(item, TABLE.ttlAttribute),
     ...(item.source_ip ? { client: { userAgent: str(item, "user_agent"), sourceIp: str(item, "source_ip") } } : {}),
     ...(item.email_verified ? { emailVerified: item.email_verified.BOOL ?? false } : {}),
+    ...(item.amr?.L ? { amr: item.amr.L.map((method) => method.S ?? "") } : {}),
   };
 }

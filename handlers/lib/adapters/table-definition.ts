@@ -35,6 +35,8 @@ export const KEY_PREFIX = {
   sessionOwner: "SESSIONS#",
   /** The one pending email token per (user, purpose). */
   emailToken: "EMAILTOKEN#",
+  /** A pending second step of a sign-in, by the hash of its token. */
+  mfaToken: "MFATOKEN#",
 } as const;
 
 /**
@@ -51,4 +53,5 @@ export const keys = {
     sk: "COUNTER",
   }),
   emailToken: (userId: string, purpose: string) => ({ pk: `${KEY_PREFIX.emailToken}${userId}#${purpose}`, sk: "TOKEN" }),
+  mfaToken: (tokenHash: string) => ({ pk: `${KEY_PREFIX.mfaToken}${tokenHash}`, sk: "TOKEN" }),
 };

@@ -20,6 +20,8 @@ export interface AccessClaims {
    */
   email_verified: boolean;
   sid: string;
+  /** How the sign-in was authenticated (RFC 8176 §2): `["pwd"]`, or `["pwd", "otp"]` after a second factor. */
+  amr: string[];
   iat: number;
   nbf: number;
   exp: number;
@@ -33,8 +35,8 @@ export interface Subject {
   sid: string;
 }
 
-/** Whom an access token is signed for: the subject and what is known of its email. */
-export type TokenSubject = Subject & { emailVerified: boolean };
+/** Whom an access token is signed for: the subject, what is known of its email, and how it signed in (default `["pwd"]`). */
+export type TokenSubject = Subject & { emailVerified: boolean; amr?: readonly string[] };
 
 /** Signs an access token for `subject` with the signer's key; lifetime from config. */
 export async function issueAccessToken(
@@ -50,6 +52,7 @@ export async function issueAccessToken(
     email: subject.email,
     email_verified: subject.emailVerified,
     sid: subject.sid,
+    amr: [...(subject.amr ?? ["pwd"])],
     iat,
     nbf: iat,
     exp: iat + config.accessTokenTtlSeconds,

@@ -18,7 +18,7 @@ const GONE = "the account for this token no longer exists";
  * lockout and the address's failure window (a stolen access token must not become an
  * unlimited password oracle), and a success clears the lock.
  */
-async function confirmPassword(subject: Subject, password: string, sourceIp: string, deps: CheckDeps): Promise<void> {
+export async function confirmPassword(subject: Subject, password: string, sourceIp: string, deps: CheckDeps): Promise<void> {
   try {
     const user = await attemptLogin({ tenant: subject.tenant, email: subject.email, password }, sourceIp, deps);
     if (user.userId !== subject.userId) throw new InvalidTokenError(GONE);

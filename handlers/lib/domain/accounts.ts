@@ -11,6 +11,8 @@ export interface Profile {
   email_verified: boolean;
   tenant: string;
   created_at: string;
+  /** The TOTP second factor is on (confirmed). */
+  mfa_enabled: boolean;
 }
 
 /** Creates an account; `UserExistsError` if the email is taken in the tenant. */
@@ -66,4 +68,5 @@ export const toProfile = (user: UserRecord): Profile => ({
   email_verified: user.emailVerified,
   tenant: user.tenant,
   created_at: user.createdAt,
+  mfa_enabled: user.mfa?.secret !== undefined,
 });

@@ -5,7 +5,9 @@ import type { EmailTokenStore } from "./email-token-store.js";
 import type { AccountRef, Logger } from "./logger.js";
 import type { MacKey } from "./mac-key.js";
 import type { Mailer, MailSettings } from "./mailer.js";
+import type { MfaStore } from "./mfa-store.js";
 import type { PasswordHasher } from "./passwords.js";
+import type { SecretBox } from "./secret-box.js";
 import type { Signer } from "./signer.js";
 import type { AuthStore } from "./store.js";
 
@@ -32,4 +34,14 @@ export interface Deps {
   mailSettings: MailSettings;
   /** Pads mail requests to an even duration (`noSoonerThan`). */
   sleep: Sleep;
+  /** Seals the TOTP secrets stored on user items. */
+  secretBox: SecretBox;
+  /** The second factor's state and sign-in challenges. */
+  mfa: MfaStore;
+  mfaSettings: MfaSettings;
+}
+
+/** What enrolment names in the `otpauth://` URI: the issuer label authenticator apps show. */
+export interface MfaSettings {
+  issuer: string;
 }

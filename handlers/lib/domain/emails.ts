@@ -57,6 +57,19 @@ export function passwordChangedMessage(to: string, appUrl: string): EmailMessage
   ]);
 }
 
+/** Sent when a second factor is turned on or off, so an owner notices a change they did not make (OWASP ASVS 4.0.3 2.5.5). */
+export function mfaChangedMessage(to: string, appUrl: string, enabled: boolean): EmailMessage {
+  return message(to, enabled ? "Two-step sign-in was turned on" : "Two-step sign-in was turned off", [
+    {
+      text: enabled
+        ? `Signing in to the account ${to} now needs a code from an authenticator app, or one of the recovery codes, after the password.`
+        : `Signing in to the account ${to} no longer needs a code after the password.`,
+    },
+    { text: "If it was not you, reset your password now at:" },
+    { link: appUrl },
+  ]);
+}
+
 type Part = { text: string } | { link: string };
 
 /** One message from paragraphs and links: the text as is, the HTML escaped. */

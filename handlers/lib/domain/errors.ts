@@ -71,6 +71,24 @@ export class UserExistsError extends AuthError {
   readonly status = 409;
 }
 
+/** 409: MFA is already on for this account (enrolment, confirmation). */
+export class MfaAlreadyEnabledError extends AuthError {
+  readonly code = "mfa_already_enabled";
+  readonly status = 409;
+}
+
+/** 409: MFA is off for this account, so there is nothing to disable or regenerate. */
+export class MfaNotEnabledError extends AuthError {
+  readonly code = "mfa_not_enabled";
+  readonly status = 409;
+}
+
+/** 409: a confirmation with no enrolment waiting for it (none started, or replaced meanwhile). */
+export class MfaNotPendingError extends AuthError {
+  readonly code = "mfa_not_pending";
+  readonly status = 409;
+}
+
 /** 429: too many attempts; retry after the given delay. */
 export class TooManyAttemptsError extends AuthError {
   readonly code = "too_many_attempts";

@@ -20,11 +20,11 @@ type SessionDeps = Pick<Deps, "store" | "signer" | "refreshKey" | "config" | "cl
  * refresh token's MAC and the access token's signature do not depend on each other, so
  * they run together; if the write fails, the tokens are never seen.
  */
-export async function startSession(user: UserRecord, deps: SessionDeps, client?: ClientInfo): Promise<TokenSet> {
+export async function startSession(user: UserRecord, deps: SessionDeps, client?: ClientInfo, amr: readonly string[] = ["pwd"]): Promise<TokenSet> {
   const now = deps.clock();
   const sid = newSessionId();
   const expiresAt = toEpochSeconds(now) + deps.config.refreshTokenTtlSeconds;
-  const subject = { userId: user.userId, email: user.email, tenant: user.tenant, sid, emailVerified: user.emailVerified };
+  const subject = { userId: user.userId, email: user.email, tenant: user.tenant, sid, emailVerified: user.emailVerified, amr };
   const [, refreshToken, access] = await Promise.all([
     deps.store.createSession({
       sid,
@@ -38,6 +38,7 @@ export async function startSession(user: UserRecord, deps: SessionDeps, client?:
       expiresAt,
       client,
       emailVerified: user.emailVerified,
+      amr,
     }),
     refreshTokenFor(sid, 0, deps.refreshKey),
     issueAccessToken(subject, { signer: deps.signer, config: deps.config, now }),
@@ -72,7 +73,8 @@ export async function refreshSession(presented: string, deps: SessionDeps, clien
   ]);
   if (!genuine || !session || !isLive(session, now)) throw new InvalidGrantError(REFRESH_REFUSED);
 
-  const subject = { userId: session.userId, email: session.email, tenant: session.tenant, sid: session.sid };
+  // The session keeps how it signed in, so a refreshed token carries the same amr.
+  const subject = { userId: session.userId, email: session.email, tenant: session.tenant, sid: session.sid, amr: session.amr };
   // Signed with the email state the session was opened with, beside the user read; signed
   // again only if the user's differs: a session opened before the user verified pays one
   // more signature per refresh (the rotation cannot record it: the user read runs beside it).

@@ -14,6 +14,20 @@ export interface UserRecord {
   sessionVersion: number;
   /** The owner proved the address (a verification link, or a password reset by email). */
   emailVerified: boolean;
+  /** The TOTP second factor (mfa-enrolment.ts); absent when never enrolled. */
+  mfa?: MfaState;
+}
+
+/** What the user item holds of its second factor: sealed secrets and hashes only (mfa-store.ts). */
+export interface MfaState {
+  /** The active TOTP secret, sealed (secret-box.ts); absent while MFA is off. */
+  secret?: Uint8Array;
+  /** An enrolment not yet confirmed: its sealed secret. */
+  pending?: Uint8Array;
+  /** The step of the last accepted code: only later steps are accepted (RFC 6238 §5.2). */
+  lastStep?: number;
+  /** SHA-256 hashes of the unused recovery codes. */
+  recoveryCodes: string[];
 }
 
 export interface SessionRecord {
@@ -41,6 +55,8 @@ export interface SessionRecord {
    * again only when the user's differs (verified since: sessions.ts).
    */
   emailVerified?: boolean;
+  /** How the session's sign-in was authenticated (RFC 8176 §2); sessions from before MFA have none: `["pwd"]`. */
+  amr?: readonly string[];
 }
 
 /** What the session list shows of a device: never a token. */

@@ -89,6 +89,11 @@ export function verifyAccessToken(token: string, options: VerifyOptions): Access
   // Absent in tokens minted before the claim existed (they expire within one access-token lifetime): false.
   if (claims.email_verified === undefined) claims.email_verified = false;
   if (typeof claims.email_verified !== "boolean") throw new TokenRejectedError("claim email_verified must be a boolean");
+  // Absent in tokens minted before MFA existed: a password sign-in (RFC 8176 §2).
+  if (claims.amr === undefined) claims.amr = ["pwd"];
+  if (!Array.isArray(claims.amr) || !claims.amr.every((method: unknown) => typeof method === "string" && /^[a-z]+$/.test(method))) {
+    throw new TokenRejectedError("claim amr must be an array of method names");
+  }
   const { iat, exp } = claims as AccessClaims;
   // A token from the future (RFC 7519 §4.1.6) was minted with a wrong clock or by someone else: do not trust it (RFC 8725 §3.10).
   if (iat > now + options.clockToleranceSeconds) throw new TokenRejectedError("iat in the future");

@@ -14,6 +14,12 @@ export interface AuthorizedSubject {
   email_verified: boolean;
   sid: string;
   tenant: string;
+  /**
+   * The token's `amr` joined by spaces (`pwd`, `pwd otp`): an API behind this authorizer can
+   * require the second factor. A string, as API Gateway documents context values as strings,
+   * numbers and booleans.
+   */
+  amr: string;
 }
 
 export const contextFromClaims = (claims: AccessClaims): AuthorizedSubject => ({
@@ -22,6 +28,7 @@ export const contextFromClaims = (claims: AccessClaims): AuthorizedSubject => ({
   email_verified: claims.email_verified,
   sid: claims.sid,
   tenant: claims.aud,
+  amr: claims.amr.join(" "),
 });
 
 /**
@@ -30,11 +37,11 @@ export const contextFromClaims = (claims: AccessClaims): AuthorizedSubject => ({
  */
 export function authorizedSubject(event: HttpEvent): AuthorizedSubject {
   const context = event.requestContext.authorizer?.lambda ?? {};
-  const { sub, email, email_verified, sid, tenant } = context;
+  const { sub, email, email_verified, sid, tenant, amr } = context;
   if (typeof sub !== "string" || typeof email !== "string" || typeof sid !== "string" || typeof tenant !== "string") {
     throw new InvalidTokenError("this route requires a valid access token");
   }
-  return { sub, email, email_verified: email_verified === true, sid, tenant };
+  return { sub, email, email_verified: email_verified === true, sid, tenant, amr: typeof amr === "string" ? amr : "pwd" };
 }
 
 /** The authorizer's context as the domain names it. */

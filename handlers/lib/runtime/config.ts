@@ -1,6 +1,7 @@
 import type { Config, Limits } from "../domain/config.js";
 import type { Level } from "../domain/logger.js";
 import type { MailSettings } from "../domain/mailer.js";
+import type { MfaSettings } from "../domain/deps.js";
 import { ConfigError } from "../domain/errors.js";
 import type { CookieSettings } from "../http/token-response.js";
 
@@ -199,4 +200,25 @@ export function loadCookieSettings(env: Env): CookieSettings {
   // Refresh and logout live under /auth: a cookie path elsewhere would never reach them.
   if (!["/", "/auth"].includes(path)) throw new ConfigError("REFRESH_COOKIE_PATH", `must be /auth or /, got "${path}"`);
   return { sameSite, secure, path, ...(domain ? { domain } : {}) };
+}
+
+/** What Google's Key Uri Format allows in an issuer label: no colon (it separates issuer and account), printable, short. */
+const MFA_ISSUER = /^[^:\x00-\x1f\x7f]{1,64}$/;
+
+/**
+ * `MFA_ISSUER`: the name authenticator apps show beside the account (the `otpauth://` URI's
+ * issuer); by default the host name of `ISSUER`, e.g. auth.example.com.
+ */
+export function loadMfaSettings(env: Env, config: Pick<Config, "issuer"> = loadConfig(env)): MfaSettings {
+  const issuer = optional(env, "MFA_ISSUER") ?? hostOf(config.issuer);
+  if (!MFA_ISSUER.test(issuer)) throw new ConfigError("MFA_ISSUER", `must be 1 to 64 printable characters without ":", got "${issuer.slice(0, 80)}"`);
+  return { issuer };
+}
+
+function hostOf(issuer: string): string {
+  try {
+    return new URL(issuer).hostname;
+  } catch {
+    throw new ConfigError("MFA_ISSUER", "is required when ISSUER is not a URL");
+  }
 }

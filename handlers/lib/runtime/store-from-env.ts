@@ -2,6 +2,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { required, type Env } from "./config.js";
 import { dynamoCounters } from "../adapters/dynamo-counters.js";
 import { dynamoEmailTokens } from "../adapters/dynamo-email-tokens.js";
+import { dynamoMfa } from "../adapters/dynamo-mfa.js";
+import type { MfaStore } from "../domain/mfa-store.js";
 import { dynamoStore } from "../adapters/dynamo-store.js";
 import type { CounterStore } from "../domain/counters.js";
 import type { EmailTokenStore } from "../domain/email-token-store.js";
@@ -27,4 +29,9 @@ export function countersFromEnv(env: Env): CounterStore {
 /** The pending email tokens, in the same table. */
 export function emailTokensFromEnv(env: Env): EmailTokenStore {
   return dynamoEmailTokens(dynamo(), required(env, "TABLE_NAME"));
+}
+
+/** The second factor's state and sign-in challenges, in the same table. */
+export function mfaFromEnv(env: Env): MfaStore {
+  return dynamoMfa(dynamo(), required(env, "TABLE_NAME"));
 }
