@@ -7,6 +7,7 @@
  * a missing browser fails.
  */
 import { expect } from "chai";
+import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { findChromium, inCi, INSTALL_CHROMIUM, launchChromium } from "./helpers/chromium.js";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
@@ -373,6 +374,203 @@ describe("the demo app in real Chromium", function () {
       await state(page, "signed-out");
       await fill(page, "sign-in-form", { email, password: passwords[2] });
       await notice(page, /Wrong email or password/);
+    });
+  });
+
+  describe("two-step sign-in with an authenticator app (TOTP)", () => {
+    const address = "mfa.demo@example.com";
+    const password = "a long mfa passphrase";
+    let mfaContext: BrowserContext;
+    let p: Page;
+    /** The app the user set up: built from the key the page shows, as a person types it in. */
+    let app: TOTP;
+    /** The newest 30 s step whose code the test has used: the API accepts each step once. */
+    let lastStep = -Infinity;
+    let recoveryCodes: string[];
+    /** A recovery code from before new ones were made. */
+    let oldRecoveryCode: string;
+
+    /**
+     * A code the API has not seen, computed now: the current step's, or the next one's when the
+     * current step's code is used already (the API accepts ±1 step, RFC 6238 §5.2). No waiting
+     * for the clock, and the outcome does not depend on where in its 30 s step the test runs.
+     */
+    function freshCode(): string {
+      const step = Math.max(app.counter(), lastStep + 1);
+      if (step > app.counter() + 1) throw new Error("test bug: more than two codes used within one 30 s step");
+      lastStep = step;
+      return app.generate({ timestamp: step * app.period * 1000 });
+    }
+
+    /** A code of the right shape that no step the API would accept (now ±1) produces. */
+    function wrongCode(): string {
+      const step = app.counter();
+      const valid = new Set([-2, -1, 0, 1, 2].map((d) => app.generate({ timestamp: (step + d) * app.period * 1000 })));
+      for (let n = 0; n < 10; n++) {
+        const candidate = String(n).repeat(app.digits);
+        if (!valid.has(candidate)) return candidate;
+      }
+      throw new Error("unreachable: five codes cannot cover ten candidates");
+    }
+
+    const mfaStatus = () => p.locator("#mfa-status").getAttribute("data-enabled");
+    const amr = () => p.locator("#profile-amr").getAttribute("data-amr");
+    const codeStep = () => p.locator("#mfa-verify-form");
+
+    async function signOut() {
+      await p.locator("#sign-out-button").click();
+      await state(p, "signed-out");
+    }
+
+    /** The password step of a sign-in that asks for a code next: no tokens and no cookie yet. */
+    async function passwordStep() {
+      const before = seen.get(p)!.length;
+      await fill(p, "sign-in-form", { email: address, password });
+      await state(p, "mfa");
+      expect(seen.get(p)!.slice(before)).to.deep.equal(["POST /auth/login 200"]);
+      expect(await mfaContext.cookies(`${runtime.url}/auth/refresh`), "no cookie before the code").to.deep.equal([]);
+    }
+
+    before(async () => {
+      mfaContext = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+      mfaContext.setDefaultTimeout(STEP_TIMEOUT_MS);
+      p = (await openPage(mfaContext)).page;
+    });
+    after(() => mfaContext?.close());
+
+    it("signs up, verifies and signs in: two-step sign-in is off, the token says password only", async () => {
+      await state(p, "signed-out");
+      await fill(p, "sign-up-form", { email: address, password });
+      await notice(p, /Check the mail of mfa\.demo@example\.com/);
+      await p.goto(await latestLink("verify-email", address));
+      await p.locator("#verify-button").click();
+      await notice(p, /Email verified: sign in/);
+      await signIn(p, password, address);
+      expect(await mfaStatus()).to.equal("false");
+      expect(await amr()).to.equal("pwd");
+      expect(await p.locator("#profile-amr").textContent()).to.equal("password");
+    });
+
+    it("enrols: the QR code and the key to type, confirmed with the app's code; ten recovery codes shown once, copied", async () => {
+      await p.locator("#mfa-enrol-button").click();
+      await p.locator("#mfa-enrol").waitFor();
+      const qr = p.locator("#mfa-qr");
+      expect(await qr.getAttribute("src")).to.match(/^data:image\/svg\+xml;base64,/);
+      // Drawn, so the page's CSP let the data URI through.
+      await p.waitForFunction(() => (document.getElementById("mfa-qr") as HTMLImageElement).naturalWidth > 0);
+      const secret = (await p.locator("#mfa-secret").textContent())!.replace(/\s+/g, "");
+      expect(secret).to.match(/^[A-Z2-7]{16,}$/);
+      const uri = new URL((await p.locator("#mfa-uri").getAttribute("href"))!);
+      expect(uri.protocol).to.equal("otpauth:");
+      expect(uri.searchParams.get("secret")).to.equal(secret);
+      app = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" });
+
+      // The field a person fills, found by its label; phones offer the code from an SMS or the app.
+      const codeField = p.getByLabel("Code the app shows now");
+      expect(await codeField.getAttribute("autocomplete")).to.equal("one-time-code");
+      expect(await codeField.getAttribute("inputmode")).to.equal("numeric");
+      await codeField.fill(freshCode());
+      await p.locator("#mfa-confirm-form button[type=submit]").click();
+      await notice(p, /Two-step sign-in is on\. Save your recovery codes now/);
+      expect(answers(p, /^POST \/auth\/mfa\//)).to.deep.equal(["POST /auth/mfa/totp 200", "POST /auth/mfa/totp/confirm 200"]);
+      expect(await mfaStatus()).to.equal("true");
+      // The key and the QR code leave the page once confirmed.
+      expect(await p.locator("#mfa-enrol").isHidden()).to.equal(true);
+      expect(await p.locator("#mfa-secret").textContent()).to.equal("");
+      expect(await qr.getAttribute("src")).to.equal(null);
+
+      recoveryCodes = await p.locator("#mfa-recovery-codes li").allTextContents();
+      expect(recoveryCodes).to.have.length(10);
+      expect(new Set(recoveryCodes).size).to.equal(10);
+      await p.locator("#mfa-copy-button").click();
+      await notice(p, /recovery codes are copied/);
+      expect(await p.evaluate(() => navigator.clipboard.readText())).to.equal(recoveryCodes.join("\n"));
+      await p.locator("#mfa-recovery-done-button").click();
+      await p.locator("#mfa-recovery").waitFor({ state: "hidden" });
+      expect(await p.locator("#mfa-recovery-codes li").count(), "shown once").to.equal(0);
+
+      // Nothing of it in storage a script could read.
+      const readable = await p.evaluate(() => [document.cookie, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })]);
+      expect(readable).to.deep.equal(["", "{}", "{}"]);
+    });
+
+    it("signs in with the password, then the code: a wrong code keeps the step, the app's code signs in with amr pwd+otp", async () => {
+      await signOut();
+      await passwordStep();
+      const field = codeStep().getByLabel("Code from the app");
+      expect(await field.getAttribute("autocomplete")).to.equal("one-time-code");
+      expect(await field.getAttribute("inputmode")).to.equal("numeric");
+      await field.fill(wrongCode());
+      await codeStep().locator("button[type=submit]").click();
+      await notice(p, /That code did not work/);
+      await state(p, "mfa");
+      await field.fill(freshCode());
+      await codeStep().locator("button[type=submit]").click();
+      await state(p, "signed-in");
+      expect(answers(p, /mfa\/verify/)).to.deep.equal(["POST /auth/mfa/verify 401", "POST /auth/mfa/verify 200"]);
+      expect(await amr()).to.equal("pwd otp");
+      expect(await p.locator("#profile-amr").textContent()).to.equal("password + one-time code");
+      expect(await mfaStatus()).to.equal("true");
+    });
+
+    it("refuses a used code again (replay); new recovery codes with the password replace the old ones", async () => {
+      const used = app.generate({ timestamp: lastStep * app.period * 1000 });
+      await fill(p, "mfa-regenerate-form", { code: used });
+      await notice(p, /That code or password is not right/);
+      await state(p, "signed-in");
+      await fill(p, "mfa-regenerate-form", { code: "", password });
+      await notice(p, /New recovery codes/);
+      const renewed = await p.locator("#mfa-recovery-codes li").allTextContents();
+      expect(renewed).to.have.length(10);
+      expect(renewed.filter((code) => recoveryCodes.includes(code))).to.deep.equal([]);
+      expect(answers(p, /recovery-codes/)).to.deep.equal(["POST /auth/mfa/recovery-codes 401", "POST /auth/mfa/recovery-codes 200"]);
+      await p.locator("#mfa-recovery-done-button").click();
+      oldRecoveryCode = recoveryCodes[0];
+      recoveryCodes = renewed;
+    });
+
+    it("signs in with a new recovery code instead of the app's", async () => {
+      await signOut();
+      await passwordStep();
+      await p.locator("#mfa-switch-button").click();
+      const field = codeStep().getByLabel("Recovery code");
+      expect(await field.getAttribute("autocomplete")).to.equal("off");
+      expect(await codeStep().getByLabel("Code from the app").isHidden()).to.equal(true);
+      await field.fill(recoveryCodes[0]);
+      await codeStep().locator("button[type=submit]").click();
+      await state(p, "signed-in");
+      await notice(p, /Signed in with a recovery code/);
+      expect(answers(p, /mfa\/verify/).slice(-1)).to.deep.equal(["POST /auth/mfa/verify 200"]);
+    });
+
+    it("refuses a replaced recovery code and a used one", async () => {
+      await signOut();
+      await passwordStep();
+      await p.locator("#mfa-switch-button").click();
+      const field = codeStep().getByLabel("Recovery code");
+      for (const refused of [oldRecoveryCode, recoveryCodes[0]]) {
+        const answered = p.waitForResponse("**/auth/mfa/verify");
+        await field.fill(refused);
+        await codeStep().locator("button[type=submit]").click();
+        expect((await answered).status()).to.equal(401);
+        await notice(p, /That code did not work/);
+        await state(p, "mfa");
+      }
+      await field.fill(recoveryCodes[1]);
+      await codeStep().locator("button[type=submit]").click();
+      await state(p, "signed-in");
+      expect(answers(p, /mfa\/verify/).slice(-3)).to.deep.equal(["POST /auth/mfa/verify 401", "POST /auth/mfa/verify 401", "POST /auth/mfa/verify 200"]);
+    });
+
+    it("turns two-step sign-in off with the password: the next sign-in asks for no code", async () => {
+      await fill(p, "mfa-disable-form", { password });
+      await notice(p, /Two-step sign-in is off/);
+      expect(await mfaStatus()).to.equal("false");
+      expect(answers(p, /^DELETE \/auth\/mfa\/totp /)).to.deep.equal(["DELETE /auth/mfa/totp 204"]);
+      await signOut();
+      await signIn(p, password, address);
+      expect(await amr()).to.equal("pwd");
+      expect(await mfaStatus()).to.equal("false");
     });
   });
 

@@ -40,7 +40,7 @@ export class SignedOutError extends Error {
 }
 
 /** The claims of a JWT, read without verifying it: for display only, never for a decision. */
-export function unverifiedClaims(jwt) {
+function unverifiedClaims(jwt) {
   try {
     const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     return JSON.parse(atob(payload.padEnd(Math.ceil(payload.length / 4) * 4, "=")));
@@ -55,7 +55,7 @@ function codeOrPassword({ code, password }) {
   return digits ? { code: digits } : { password };
 }
 
-/** Seconds before the access token's expiry at which it is treated as expired (clock skew, time in flight). */
+/** How long before its expiry the access token counts as expired (clock skew, time in flight). */
 const EXPIRY_MARGIN_MS = 10_000;
 
 /**
@@ -186,10 +186,6 @@ export function createAuthClient({ baseUrl = "", tenant, onExchange = () => {} }
     register: async (email, password) => expectOk(await send("POST", "/auth/register", { body: withTenant({ email, password }) })),
     /** Resolves `{ mfaRequired }`: true when the account asks for a code next (secondStep). */
     signIn: async (email, password) => takeSignIn(await send("POST", "/auth/login", { body: withTenant({ email, password }) })),
-    /** Whether a sign-in waits for its second step, and has time left for it. */
-    get awaitingSecondStep() {
-      return pendingMfa !== undefined && Date.now() < pendingMfa.expiresAt;
-    },
     /**
      * The second step of a sign-in: `{code}` from the authenticator app or `{recoveryCode}`.
      * Its `mfa_token` is forgotten once it signs in; a refused code keeps it for another try
