@@ -5,8 +5,8 @@
 #   scripts/smoke.sh https://abc123.execute-api.eu-west-1.amazonaws.com
 # Walks register -> email verification -> forgotten password and reset -> login -> /me -> refresh
 # (rotation, grace, reuse) -> logout -> sessions (list, end one, sign out everywhere) -> password
-# change -> account deletion (cleanup) -> JWKS, and stops at the first failure with a readable
-# message. Needs curl and node.
+# change -> OAuth token endpoint and revocation -> account deletion (cleanup) -> JWKS -> discovery,
+# and stops at the first failure with a readable message. Needs curl and node.
 #
 # Register's answer tells whether the stage requires email verification (201: no, 202: yes).
 # SMOKE_MAIL_URL, the local mail API (`npm start` prints it: ".../store (JSON)"), lets the script
@@ -86,6 +86,33 @@ process.stdout.write(decodeURIComponent(link[1]));
     sleep 0.1
   done
   fail "no mail \"$subject\" to $EMAIL in $MAIL_URL within 5 s"
+}
+
+# check_discovery [ACCESS_TOKEN]: the discovery document (OpenID Connect Discovery, RFC 8414) at both
+# well-known paths: one document, the endpoints under its issuer, which equals the token's iss.
+check_discovery() {
+  request GET /.well-known/openid-configuration ""
+  expect_status 200
+  cp "$WORK/body" "$WORK/discovery"
+  request GET /.well-known/oauth-authorization-server ""
+  expect_status 200
+  cmp -s "$WORK/body" "$WORK/discovery" || fail "the two well-known paths serve different documents"
+  node -e '
+const [file, token] = process.argv.slice(1);
+const doc = JSON.parse(require("fs").readFileSync(file, "utf8"));
+const problems = [];
+if (typeof doc.issuer !== "string" || !doc.issuer) problems.push("no issuer");
+const iss = token ? JSON.parse(Buffer.from(token.split(".")[1], "base64url")).iss : undefined;
+if (token && doc.issuer !== iss) problems.push("issuer " + doc.issuer + " is not the tokens iss " + iss);
+const base = String(doc.issuer).replace(/\/+$/, "");
+const want = { jwks_uri: "/.well-known/jwks.json", token_endpoint: "/oauth/token", revocation_endpoint: "/oauth/revoke" };
+for (const [field, path] of Object.entries(want)) if (doc[field] !== base + path) problems.push(field + " " + doc[field] + " is not " + base + path);
+if (!doc.grant_types_supported?.includes("refresh_token")) problems.push("refresh_token grant not listed");
+if (!doc.token_endpoint_auth_methods_supported?.includes("none")) problems.push("auth method none not listed");
+if (!doc.id_token_signing_alg_values_supported?.length) problems.push("no signing algorithm listed");
+if (problems.length) { console.error(problems.join("; ")); process.exit(1); }
+process.stdout.write(doc.issuer);
+' "$WORK/discovery" "${1:-}" > "$WORK/issuer" || fail "discovery document: $(head -c 300 "$WORK/discovery")"
 }
 
 # Browsers send Origin; the refresh cookie is accepted only from an allowed origin or the API's own.
@@ -223,6 +250,9 @@ const { keys } = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
 if (!keys.length || keys.some((k) => k.kty !== "EC" || k.crv !== "P-256" || k.alg !== "ES256" || !k.kid)) throw new Error(JSON.stringify(keys));
 ' "$WORK/body" || fail "JWKS: $(shown_body)"
   ok "200 ES256 keys (no access token to verify against them)"
+  STEP="13 discovery"
+  check_discovery
+  ok "one document at both well-known paths, endpoints under the issuer $(cat "$WORK/issuer") (no token to compare its iss with)"
   echo "skipped for want of a mailbox (set SMOKE_MAIL_URL to the local mail API's /store URL to run them):"
   printf '%s' "$SKIPPED"
   echo "left behind: the unverified account $EMAIL in the default tenant. The script deletes only an account it can sign in to, and this one cannot sign in before its email is verified. It has no session; its verification link expires (email_verification_ttl_seconds); its user item USER#<tenant>#$EMAIL stays until deleted by hand."
@@ -367,6 +397,39 @@ expect_error 401 invalid_grant
 PASSWORD=$NEW_PASSWORD
 ok "204: the old password stops working, this session continues"
 
+STEP="9b revocation"
+login_as smoke-oauth
+OAUTH_REFRESH=$(field refresh_token)
+request POST /oauth/token "" --data-urlencode grant_type=refresh_token --data-urlencode "refresh_token=$OAUTH_REFRESH"
+expect_status 200
+GRANTED=$(field refresh_token)
+[ -n "$GRANTED" ] && [ "$GRANTED" != "$OAUTH_REFRESH" ] || fail "the token endpoint did not rotate the refresh token"
+grep -qi '^set-cookie:' "$WORK/headers" && fail "the token endpoint set a cookie"
+ok "POST /oauth/token (form, grant_type=refresh_token) -> 200 token response, rotated, no cookie"
+request POST /oauth/token "" --data-urlencode grant_type=password
+expect_error 400 unsupported_grant_type
+ok "another grant_type -> 400 unsupported_grant_type"
+request POST /oauth/revoke "" --data-urlencode "token=$GRANTED" --data-urlencode token_type_hint=refresh_token
+expect_status 200
+request POST /auth/refresh "{\"refresh_token\":\"$GRANTED\"}"
+expect_error 401 invalid_grant
+request POST /oauth/token "" --data-urlencode grant_type=refresh_token --data-urlencode "refresh_token=$GRANTED"
+expect_error 400 invalid_grant
+ok "POST /oauth/revoke -> 200; the revoked token then fails on /auth/refresh (401) and /oauth/token (400 invalid_grant)"
+request POST /oauth/revoke "" --data-urlencode token=made-up-token
+expect_status 200
+ok "a made-up token -> 200 too (RFC 7009 §2.2)"
+login_as smoke-oauth
+COOKIE_REFRESH=$(field refresh_token)
+request POST /auth/revoke "" -H "Cookie: refresh_token=$COOKIE_REFRESH" -H "Origin: https://evil.example"
+expect_error 403 access_denied
+request POST /auth/revoke "" -H "Cookie: refresh_token=$COOKIE_REFRESH" -H "Origin: $ORIGIN"
+expect_status 200
+grep -qi '^set-cookie: refresh_token=;.*max-age=0' "$WORK/headers" || fail "the refresh cookie was not cleared"
+request POST /auth/refresh "{\"refresh_token\":\"$COOKIE_REFRESH\"}"
+expect_error 401 invalid_grant
+ok "POST /auth/revoke with the cookie: foreign origin -> 403; own origin -> 200, cookie cleared, session ended"
+
 STEP="10 delete account"
 login_as smoke-phone
 PHONE_ACCESS=$(field access_token)
@@ -396,6 +459,10 @@ if (jwk && !crypto.verify("sha256", Buffer.from(h + "." + p), { key: crypto.crea
 if (problems.length) { console.error(problems.join("; ")); process.exit(1); }
 ' "$WORK/body" "$ACCESS" "$BASE" || fail "access token does not verify against the JWKS"
 ok "access token verifies with the published key (ES256, kid, typ at+jwt)"
+
+STEP="12 discovery"
+check_discovery "$ACCESS"
+ok "one document at both well-known paths; issuer $(cat "$WORK/issuer") is the tokens' iss; jwks, token and revocation endpoints under it"
 
 if [ -n "$SKIPPED" ]; then
   echo "skipped for want of a mailbox (set SMOKE_MAIL_URL to the local mail API's /store URL to run them):"

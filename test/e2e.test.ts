@@ -167,6 +167,9 @@ describe("end to end with email verification required (the product's default)", 
       "every session ended (old refresh token -> 401), old password -> 401, new password signs in",
       "200 profile (email_verified true)",
       "the account it created is gone",
+      "[9b revocation] POST /oauth/revoke -> 200; the revoked token then fails on /auth/refresh (401) and /oauth/token (400 invalid_grant)",
+      "POST /auth/revoke with the cookie: foreign origin -> 403; own origin -> 200, cookie cleared, session ended",
+      "[12 discovery] one document at both well-known paths; issuer http://auth.localhost is the tokens' iss",
     ]) {
       expect(stdout).to.include(line);
     }
@@ -184,6 +187,7 @@ describe("end to end with email verification required (the product's default)", 
       "skipped for want of a mailbox (set SMOKE_MAIL_URL",
       "[2 email verification] verifying the email through its link (no mailbox)",
       "[4-11] login, /me, refresh, logout, sessions, password change and account deletion: an unverified account cannot sign in",
+      "[13 discovery] one document at both well-known paths, endpoints under the issuer http://auth.localhost",
     ]) {
       expect(stdout).to.include(line);
     }
