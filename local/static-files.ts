@@ -42,13 +42,14 @@ const FILE_PATH = /^\/[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)+$/;
  * The page's Content-Security-Policy (OWASP ASVS 14.4.3): scripts and styles only from
  * files on this origin (no inline script, no eval), requests only to this origin, no
  * framing (clickjacking), and no native form submission, so a form can never put a
- * password in a URL even if a script fails to load.
+ * password in a URL even if a script fails to load. Images may be data URIs: the MFA
+ * enrolment's QR code arrives as one, and an image runs no script.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self'",
+  "img-src 'self' data:",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",

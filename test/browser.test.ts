@@ -7,11 +7,18 @@
  * a missing browser fails.
  */
 import { expect } from "chai";
+import { Secret, TOTP } from "otpauth";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { findChromium, inCi, INSTALL_CHROMIUM, launchChromium } from "./helpers/chromium.js";
 import { startInProcessRuntime, type InProcessRuntime } from "./helpers/in-process-runtime.js";
 import { serveDemoElsewhere, type DemoServer } from "./helpers/demo-server.js";
 import { mailTo, tokenFromLink } from "./helpers/local-ses.js";
+
+/**
+ * Failures that lock an account. Above 2: an MFA sign-in counts its password step and its code
+ * under one counter until a code succeeds, so a wrong code then the right one takes three.
+ */
+const LOCKOUT_MAX_FAILURES = 4;
 
 /** Every wait in the browser is bounded by this (playwright's timeouts: no sleeping). */
 const STEP_TIMEOUT_MS = 15_000;
@@ -61,7 +68,7 @@ describe("the demo app in real Chromium", function () {
     created.setDefaultTimeout(STEP_TIMEOUT_MS);
     return created;
   };
-  const state = (p: Page, name: "signed-in" | "signed-out" | "verify" | "reset") => p.locator(`#state[data-state="${name}"]`).waitFor();
+  const state = (p: Page, name: "signed-in" | "signed-out" | "mfa" | "verify" | "reset") => p.locator(`#state[data-state="${name}"]`).waitFor();
   const notice = (p: Page, text: RegExp) => p.locator("#notice", { hasText: text }).waitFor();
   const answers = (p: Page, pattern: RegExp) => seen.get(p)!.filter((line) => pattern.test(line));
 
@@ -76,8 +83,8 @@ describe("the demo app in real Chromium", function () {
   }
 
   /** The newest link of `kind` in the mail sent to the account. */
-  async function latestLink(kind: "verify-email" | "reset-password"): Promise<string> {
-    const links = (await mailTo(runtime.ses.storeUrl, email))
+  async function latestLink(kind: "verify-email" | "reset-password", address = email): Promise<string> {
+    const links = (await mailTo(runtime.ses.storeUrl, address))
       .map((mail) => new RegExp(`(https?://\\S+/${kind}\\?token=[^\\s"<]+)`).exec(mail.text)?.[1])
       .filter((link): link is string => link !== undefined);
     expect(links, `a ${kind} link was mailed`).not.to.be.empty;
@@ -95,7 +102,7 @@ describe("the demo app in real Chromium", function () {
     demo = await serveDemoElsewhere();
     runtime = await startInProcessRuntime({
       REQUIRE_EMAIL_VERIFICATION: "true",
-      LOCKOUT_MAX_FAILURES: "2",
+      LOCKOUT_MAX_FAILURES: String(LOCKOUT_MAX_FAILURES),
       CORS_ALLOWED_ORIGINS: `http://127.0.0.1:${demo.port},http://localhost:${demo.port}`,
     });
     demo.api = runtime.url;
@@ -254,6 +261,15 @@ describe("the demo app in real Chromium", function () {
       await device.close();
     });
 
+    it("a wrong current password is refused without a refresh, a retry or a sign-out", async () => {
+      const before = seen.get(page)!.length;
+      await fill(page, "password-form", { current_password: "not the current password", new_password: passwords[1] });
+      await notice(page, /The current password is not right/);
+      // 401 invalid_grant refuses the password in the body, not the access token.
+      expect(seen.get(page)!.slice(before)).to.deep.equal(["POST /auth/password 401"]);
+      await state(page, "signed-in");
+    });
+
     it("changes the password (this session continues), then signs out everywhere", async () => {
       await fill(page, "password-form", { current_password: passwords[0], new_password: passwords[1] });
       await notice(page, /Password changed\. Your other sessions have ended/);
@@ -274,13 +290,18 @@ describe("the demo app in real Chromium", function () {
     });
 
     it("says what a 401 and a 429 mean, and waits out Retry-After", async () => {
-      await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: "not the password 1" });
-      await notice(page, /Wrong email or password/);
-      await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: "not the password 2" });
-      await notice(page, /Wrong email or password/);
-      await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: "not the password 3" });
+      for (let n = 1; n <= LOCKOUT_MAX_FAILURES; n++) {
+        const answered = page.waitForResponse("**/auth/login");
+        await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: `not the password ${n}` });
+        expect((await answered).status()).to.equal(401);
+        await notice(page, /Wrong email or password/);
+      }
+      await fill(page, "sign-in-form", { email: "nobody.demo@example.com", password: "not the password either" });
       await notice(page, /Too many attempts: try again in \d+ s/);
-      expect(answers(page, /login/).slice(-3)).to.deep.equal(["POST /auth/login 401", "POST /auth/login 401", "POST /auth/login 429"]);
+      expect(answers(page, /login/).slice(-(LOCKOUT_MAX_FAILURES + 1))).to.deep.equal([
+        ...Array<string>(LOCKOUT_MAX_FAILURES).fill("POST /auth/login 401"),
+        "POST /auth/login 429",
+      ]);
       expect(await page.locator("#sign-in-form button[type=submit]").isDisabled(), "held for Retry-After").to.equal(true);
       await page.reload();
       await state(page, "signed-out");
@@ -309,6 +330,43 @@ describe("the demo app in real Chromium", function () {
       await state(page, "signed-out");
     });
 
+    it("signs out with an expired access token by revoking the cookie's session, with no refresh first", async () => {
+      const device = await newContext();
+      const other = (await openPage(device)).page;
+      await signIn(other, passwords[2]);
+      // The page's clock passes the access token's expiry (15 min); the API's clock does not move.
+      await device.clock.setSystemTime(Date.now() + 20 * 60_000);
+      const [held] = await device.cookies(`${runtime.url}/auth/refresh`);
+      const before = seen.get(other)!.length;
+      await other.locator("#sign-out-button").click();
+      await notice(other, /^Signed out\.$/);
+      await state(other, "signed-out");
+      expect(seen.get(other)!.slice(before), "no refresh, no logout").to.deep.equal(["POST /auth/revoke 200"]);
+      expect(await device.cookies(`${runtime.url}/auth/refresh`), "the revocation cleared the cookie").to.deep.equal([]);
+      await other.reload();
+      await state(other, "signed-out");
+      await device.close();
+      // The session ended on the server too, not only in this browser.
+      const refresh = await runtime.call("POST", "/auth/refresh", undefined, { cookie: `refresh_token=${held.value}`, origin: runtime.url });
+      expect(refresh.status).to.equal(401);
+    });
+
+    it("falls back to the logout where POST /auth/revoke is missing", async () => {
+      const device = await newContext();
+      const other = (await openPage(device)).page;
+      await signIn(other, passwords[2]);
+      await device.clock.setSystemTime(Date.now() + 20 * 60_000);
+      // An API from before the revocation endpoint: the gateway's 404.
+      await other.route("**/auth/revoke", (route) => route.fulfill({ status: 404, contentType: "application/json", body: '{"message":"Not Found"}' }));
+      const before = seen.get(other)!.length;
+      await other.locator("#sign-out-button").click();
+      await notice(other, /^Signed out\.$/);
+      await state(other, "signed-out");
+      expect(seen.get(other)!.slice(before)).to.deep.equal(["POST /auth/revoke 404", "POST /auth/logout 204"]);
+      expect(await device.cookies(`${runtime.url}/auth/refresh`)).to.deep.equal([]);
+      await device.close();
+    });
+
     it("deletes the account", async () => {
       await signIn(page, passwords[2]);
       await fill(page, "delete-form", { password: passwords[2] });
@@ -316,6 +374,203 @@ describe("the demo app in real Chromium", function () {
       await state(page, "signed-out");
       await fill(page, "sign-in-form", { email, password: passwords[2] });
       await notice(page, /Wrong email or password/);
+    });
+  });
+
+  describe("two-step sign-in with an authenticator app (TOTP)", () => {
+    const address = "mfa.demo@example.com";
+    const password = "a long mfa passphrase";
+    let mfaContext: BrowserContext;
+    let p: Page;
+    /** The app the user set up: built from the key the page shows, as a person types it in. */
+    let app: TOTP;
+    /** The newest 30 s step whose code the test has used: the API accepts each step once. */
+    let lastStep = -Infinity;
+    let recoveryCodes: string[];
+    /** A recovery code from before new ones were made. */
+    let oldRecoveryCode: string;
+
+    /**
+     * A code the API has not seen, computed now: the current step's, or the next one's when the
+     * current step's code is used already (the API accepts ±1 step, RFC 6238 §5.2). No waiting
+     * for the clock, and the outcome does not depend on where in its 30 s step the test runs.
+     */
+    function freshCode(): string {
+      const step = Math.max(app.counter(), lastStep + 1);
+      if (step > app.counter() + 1) throw new Error("test bug: more than two codes used within one 30 s step");
+      lastStep = step;
+      return app.generate({ timestamp: step * app.period * 1000 });
+    }
+
+    /** A code of the right shape that no step the API would accept (now ±1) produces. */
+    function wrongCode(): string {
+      const step = app.counter();
+      const valid = new Set([-2, -1, 0, 1, 2].map((d) => app.generate({ timestamp: (step + d) * app.period * 1000 })));
+      for (let n = 0; n < 10; n++) {
+        const candidate = String(n).repeat(app.digits);
+        if (!valid.has(candidate)) return candidate;
+      }
+      throw new Error("unreachable: five codes cannot cover ten candidates");
+    }
+
+    const mfaStatus = () => p.locator("#mfa-status").getAttribute("data-enabled");
+    const amr = () => p.locator("#profile-amr").getAttribute("data-amr");
+    const codeStep = () => p.locator("#mfa-verify-form");
+
+    async function signOut() {
+      await p.locator("#sign-out-button").click();
+      await state(p, "signed-out");
+    }
+
+    /** The password step of a sign-in that asks for a code next: no tokens and no cookie yet. */
+    async function passwordStep() {
+      const before = seen.get(p)!.length;
+      await fill(p, "sign-in-form", { email: address, password });
+      await state(p, "mfa");
+      expect(seen.get(p)!.slice(before)).to.deep.equal(["POST /auth/login 200"]);
+      expect(await mfaContext.cookies(`${runtime.url}/auth/refresh`), "no cookie before the code").to.deep.equal([]);
+    }
+
+    before(async () => {
+      mfaContext = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+      mfaContext.setDefaultTimeout(STEP_TIMEOUT_MS);
+      p = (await openPage(mfaContext)).page;
+    });
+    after(() => mfaContext?.close());
+
+    it("signs up, verifies and signs in: two-step sign-in is off, the token says password only", async () => {
+      await state(p, "signed-out");
+      await fill(p, "sign-up-form", { email: address, password });
+      await notice(p, /Check the mail of mfa\.demo@example\.com/);
+      await p.goto(await latestLink("verify-email", address));
+      await p.locator("#verify-button").click();
+      await notice(p, /Email verified: sign in/);
+      await signIn(p, password, address);
+      expect(await mfaStatus()).to.equal("false");
+      expect(await amr()).to.equal("pwd");
+      expect(await p.locator("#profile-amr").textContent()).to.equal("password");
+    });
+
+    it("enrols: the QR code and the key to type, confirmed with the app's code; ten recovery codes shown once, copied", async () => {
+      await p.locator("#mfa-enrol-button").click();
+      await p.locator("#mfa-enrol").waitFor();
+      const qr = p.locator("#mfa-qr");
+      expect(await qr.getAttribute("src")).to.match(/^data:image\/svg\+xml;base64,/);
+      // Drawn, so the page's CSP let the data URI through.
+      await p.waitForFunction(() => (document.getElementById("mfa-qr") as HTMLImageElement).naturalWidth > 0);
+      const secret = (await p.locator("#mfa-secret").textContent())!.replace(/\s+/g, "");
+      expect(secret).to.match(/^[A-Z2-7]{16,}$/);
+      const uri = new URL((await p.locator("#mfa-uri").getAttribute("href"))!);
+      expect(uri.protocol).to.equal("otpauth:");
+      expect(uri.searchParams.get("secret")).to.equal(secret);
+      app = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" });
+
+      // The field a person fills, found by its label; phones offer the code from an SMS or the app.
+      const codeField = p.getByLabel("Code the app shows now");
+      expect(await codeField.getAttribute("autocomplete")).to.equal("one-time-code");
+      expect(await codeField.getAttribute("inputmode")).to.equal("numeric");
+      await codeField.fill(freshCode());
+      await p.locator("#mfa-confirm-form button[type=submit]").click();
+      await notice(p, /Two-step sign-in is on\. Save your recovery codes now/);
+      expect(answers(p, /^POST \/auth\/mfa\//)).to.deep.equal(["POST /auth/mfa/totp 200", "POST /auth/mfa/totp/confirm 200"]);
+      expect(await mfaStatus()).to.equal("true");
+      // The key and the QR code leave the page once confirmed.
+      expect(await p.locator("#mfa-enrol").isHidden()).to.equal(true);
+      expect(await p.locator("#mfa-secret").textContent()).to.equal("");
+      expect(await qr.getAttribute("src")).to.equal(null);
+
+      recoveryCodes = await p.locator("#mfa-recovery-codes li").allTextContents();
+      expect(recoveryCodes).to.have.length(10);
+      expect(new Set(recoveryCodes).size).to.equal(10);
+      await p.locator("#mfa-copy-button").click();
+      await notice(p, /recovery codes are copied/);
+      expect(await p.evaluate(() => navigator.clipboard.readText())).to.equal(recoveryCodes.join("\n"));
+      await p.locator("#mfa-recovery-done-button").click();
+      await p.locator("#mfa-recovery").waitFor({ state: "hidden" });
+      expect(await p.locator("#mfa-recovery-codes li").count(), "shown once").to.equal(0);
+
+      // Nothing of it in storage a script could read.
+      const readable = await p.evaluate(() => [document.cookie, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })]);
+      expect(readable).to.deep.equal(["", "{}", "{}"]);
+    });
+
+    it("signs in with the password, then the code: a wrong code keeps the step, the app's code signs in with amr pwd+otp", async () => {
+      await signOut();
+      await passwordStep();
+      const field = codeStep().getByLabel("Code from the app");
+      expect(await field.getAttribute("autocomplete")).to.equal("one-time-code");
+      expect(await field.getAttribute("inputmode")).to.equal("numeric");
+      await field.fill(wrongCode());
+      await codeStep().locator("button[type=submit]").click();
+      await notice(p, /That code did not work/);
+      await state(p, "mfa");
+      await field.fill(freshCode());
+      await codeStep().locator("button[type=submit]").click();
+      await state(p, "signed-in");
+      expect(answers(p, /mfa\/verify/)).to.deep.equal(["POST /auth/mfa/verify 401", "POST /auth/mfa/verify 200"]);
+      expect(await amr()).to.equal("pwd otp");
+      expect(await p.locator("#profile-amr").textContent()).to.equal("password + one-time code");
+      expect(await mfaStatus()).to.equal("true");
+    });
+
+    it("refuses a used code again (replay); new recovery codes with the password replace the old ones", async () => {
+      const used = app.generate({ timestamp: lastStep * app.period * 1000 });
+      await fill(p, "mfa-regenerate-form", { code: used });
+      await notice(p, /That code or password is not right/);
+      await state(p, "signed-in");
+      await fill(p, "mfa-regenerate-form", { code: "", password });
+      await notice(p, /New recovery codes/);
+      const renewed = await p.locator("#mfa-recovery-codes li").allTextContents();
+      expect(renewed).to.have.length(10);
+      expect(renewed.filter((code) => recoveryCodes.includes(code))).to.deep.equal([]);
+      expect(answers(p, /recovery-codes/)).to.deep.equal(["POST /auth/mfa/recovery-codes 401", "POST /auth/mfa/recovery-codes 200"]);
+      await p.locator("#mfa-recovery-done-button").click();
+      oldRecoveryCode = recoveryCodes[0];
+      recoveryCodes = renewed;
+    });
+
+    it("signs in with a new recovery code instead of the app's", async () => {
+      await signOut();
+      await passwordStep();
+      await p.locator("#mfa-switch-button").click();
+      const field = codeStep().getByLabel("Recovery code");
+      expect(await field.getAttribute("autocomplete")).to.equal("off");
+      expect(await codeStep().getByLabel("Code from the app").isHidden()).to.equal(true);
+      await field.fill(recoveryCodes[0]);
+      await codeStep().locator("button[type=submit]").click();
+      await state(p, "signed-in");
+      await notice(p, /Signed in with a recovery code/);
+      expect(answers(p, /mfa\/verify/).slice(-1)).to.deep.equal(["POST /auth/mfa/verify 200"]);
+    });
+
+    it("refuses a replaced recovery code and a used one", async () => {
+      await signOut();
+      await passwordStep();
+      await p.locator("#mfa-switch-button").click();
+      const field = codeStep().getByLabel("Recovery code");
+      for (const refused of [oldRecoveryCode, recoveryCodes[0]]) {
+        const answered = p.waitForResponse("**/auth/mfa/verify");
+        await field.fill(refused);
+        await codeStep().locator("button[type=submit]").click();
+        expect((await answered).status()).to.equal(401);
+        await notice(p, /That code did not work/);
+        await state(p, "mfa");
+      }
+      await field.fill(recoveryCodes[1]);
+      await codeStep().locator("button[type=submit]").click();
+      await state(p, "signed-in");
+      expect(answers(p, /mfa\/verify/).slice(-3)).to.deep.equal(["POST /auth/mfa/verify 401", "POST /auth/mfa/verify 401", "POST /auth/mfa/verify 200"]);
+    });
+
+    it("turns two-step sign-in off with the password: the next sign-in asks for no code", async () => {
+      await fill(p, "mfa-disable-form", { password });
+      await notice(p, /Two-step sign-in is off/);
+      expect(await mfaStatus()).to.equal("false");
+      expect(answers(p, /^DELETE \/auth\/mfa\/totp /)).to.deep.equal(["DELETE /auth/mfa/totp 204"]);
+      await signOut();
+      await signIn(p, password, address);
+      expect(await amr()).to.equal("pwd");
+      expect(await mfaStatus()).to.equal("false");
     });
   });
 

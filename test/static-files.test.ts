@@ -53,6 +53,7 @@ describe("static files (the demo app)", () => {
         "/app.js": "text/javascript; charset=utf-8",
         "/api.js": "text/javascript; charset=utf-8",
         "/dom.js": "text/javascript; charset=utf-8",
+        "/mfa.js": "text/javascript; charset=utf-8",
         "/style.css": "text/css; charset=utf-8",
         "/favicon.svg": "image/svg+xml",
       };

@@ -4,6 +4,7 @@
  */
 import { ApiError, SignedOutError, createAuthClient } from "./api.js";
 import { byId, el, field, replaceChildren, setText } from "./dom.js";
+import { wireMfa } from "./mfa.js";
 
 const MAX_EXCHANGES = 40;
 
@@ -11,7 +12,8 @@ const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttrib
 const apiBase = meta("auth-api").replace(/\/+$/, "");
 const client = createAuthClient({ baseUrl: apiBase, tenant: meta("auth-tenant") || undefined, onExchange: showExchange });
 
-const VIEWS = ["signed-out", "verify", "reset", "signed-in"];
+const VIEWS = ["signed-out", "mfa", "verify", "reset", "signed-in"];
+const STATE_NAMES = { "signed-out": "signed out", mfa: "second step", verify: "verifying", reset: "resetting", "signed-in": "signed in" };
 /** The single-use token of a mail link, moved out of the address bar into memory. */
 let linkToken;
 /** The email of the last sign-in refused as unverified, for "send the link again". */
@@ -19,8 +21,10 @@ let unverifiedEmail;
 
 function showView(name) {
   for (const view of VIEWS) byId(`view-${view}`).hidden = view !== name;
-  setText(byId("state"), name === "signed-in" ? "signed in" : name === "signed-out" ? "signed out" : name === "verify" ? "verifying" : "resetting");
+  setText(byId("state"), STATE_NAMES[name]);
   byId("state").dataset.state = name;
+  // An authenticator key or recovery codes never outlive the signed-in page.
+  if (name !== "signed-in") mfa.forget();
 }
 
 /** A message for the user; `alert` for problems, so assistive technology reads it at once. */
@@ -32,10 +36,11 @@ function notice(text, kind = "info") {
   node.setAttribute("role", kind === "error" ? "alert" : "status");
 }
 
-/** What an error means for the user, and what to do about it. */
-function explain(error) {
+/** What an error means for the user, and what to do about it; `messages` words some codes for the action at hand. */
+function explain(error, messages = {}) {
   if (error instanceof SignedOutError) return "Your session has ended: sign in again.";
   if (!(error instanceof ApiError)) return `Something went wrong: ${error.message}`;
+  if (messages[error.code]) return messages[error.code];
   const wait = error.retryAfterSeconds !== undefined ? `in ${error.retryAfterSeconds} s` : "later";
   switch (error.code) {
     case "too_many_attempts":
@@ -55,14 +60,14 @@ function explain(error) {
  * Runs one user action with its button disabled, and shows its outcome. A 429 or 503 keeps
  * the button disabled for Retry-After seconds; a lost session leads back to sign-in.
  */
-async function act(button, action) {
+async function act(button, action, messages) {
   button.disabled = true;
   let holdFor = 0;
   try {
     const message = await action();
     if (message) notice(message);
   } catch (error) {
-    notice(explain(error), "error");
+    notice(explain(error, messages), "error");
     if (error instanceof SignedOutError) showView("signed-out");
     if (error instanceof ApiError && (error.status === 429 || error.status === 503)) holdFor = error.retryAfterSeconds ?? 0;
     if (!(error instanceof ApiError || error instanceof SignedOutError)) console.error(error);
@@ -73,17 +78,17 @@ async function act(button, action) {
 }
 
 /** Submitting a form runs `action(form)` instead of a native submission (which the CSP forbids anyway). */
-function onSubmit(id, action) {
+function onSubmit(id, action, messages) {
   const form = byId(id);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    void act(form.querySelector('button[type="submit"]'), () => action(form));
+    void act(form.querySelector('button[type="submit"]'), () => action(form), messages);
   });
 }
 
-function onClick(id, action) {
+function onClick(id, action, messages) {
   const button = byId(id);
-  button.addEventListener("click", () => void act(button, action));
+  button.addEventListener("click", () => void act(button, action, messages));
 }
 
 function showExchange({ method, path, status, code }) {
@@ -93,6 +98,8 @@ function showExchange({ method, path, status, code }) {
   while (list.children.length > MAX_EXCHANGES) list.lastElementChild.remove();
 }
 
+const mfa = wireMfa({ client, onSubmit, onClick, showView, showAccount });
+
 /** Loads the profile and the sessions (both in one go: they share one refresh if needed). */
 async function showAccount() {
   const [profile, sessions] = await Promise.all([client.profile(), client.sessions()]);
@@ -100,6 +107,8 @@ async function showAccount() {
   setText(byId("profile-user-id"), profile.user_id);
   setText(byId("profile-tenant"), profile.tenant);
   setText(byId("profile-created"), profile.created_at);
+  mfa.showSignInMethods();
+  mfa.showStatus(profile.mfa_enabled);
   renderSessions(sessions);
   showView("signed-in");
 }
@@ -137,8 +146,9 @@ function leaveLinkPage() {
 onSubmit("sign-in-form", async (form) => {
   const email = field(form, "email");
   byId("unverified").hidden = true;
+  let signedIn;
   try {
-    await client.signIn(email, field(form, "password"));
+    signedIn = await client.signIn(email, field(form, "password"));
   } catch (error) {
     if (error instanceof ApiError && error.code === "email_not_verified") {
       unverifiedEmail = email;
@@ -147,6 +157,10 @@ onSubmit("sign-in-form", async (form) => {
     throw error;
   }
   form.reset();
+  if (signedIn.mfaRequired) {
+    mfa.askForCode();
+    return "Enter the code from your authenticator app.";
+  }
   await showAccount();
   return "Signed in.";
 });
@@ -194,7 +208,7 @@ onSubmit("password-form", async (form) => {
   form.reset();
   await reloadSessions();
   return "Password changed. Your other sessions have ended; this one continues.";
-});
+}, { invalid_grant: "The current password is not right." });
 
 for (const [id, scope, message] of [
   ["sign-out-button", "local", "Signed out."],
@@ -214,7 +228,7 @@ onSubmit("delete-form", async (form) => {
   form.reset();
   showView("signed-out");
   return "Your account is deleted.";
-});
+}, { invalid_grant: "The password is not right." });
 
 /** Which page the browser opened: a mail link's page, or the app (signed in again through the cookie if it can). */
 async function start() {
