@@ -70,6 +70,16 @@ const MAIL_REQUEST = {
   mailActions: ["ses:SendEmail"],
 };
 
+/** MFA management: a current code or the password, counted toward the lockout as change-password counts passwords. */
+const MFA_PROOF = {
+  argon2: true,
+  tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  tableKeys: [session, user, login, source],
+  abuseLimits: true,
+  refreshKeyActions: ["kms:GenerateMac"],
+  secretKeyActions: ["kms:Decrypt"],
+};
+
 export const functions: readonly FunctionSpec[] = [
   // Register writes the user and its verification token; deletes both again if that mail fails.
   spec("register", {
@@ -141,24 +151,8 @@ export const functions: readonly FunctionSpec[] = [
     secretKeyActions: ["kms:Decrypt"],
     mailActions: ["ses:SendEmail"],
   }),
-  // A code or a password, counted toward the lockout as change-password counts passwords.
-  spec("mfa-disable", {
-    argon2: true,
-    tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-    tableKeys: [session, user, login, source],
-    abuseLimits: true,
-    refreshKeyActions: ["kms:GenerateMac"],
-    secretKeyActions: ["kms:Decrypt"],
-    mailActions: ["ses:SendEmail"],
-  }),
-  spec("mfa-recovery-codes", {
-    argon2: true,
-    tableActions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-    tableKeys: [session, user, login, source],
-    abuseLimits: true,
-    refreshKeyActions: ["kms:GenerateMac"],
-    secretKeyActions: ["kms:Decrypt"],
-  }),
+  spec("mfa-disable", { ...MFA_PROOF, mailActions: ["ses:SendEmail"] }),
+  spec("mfa-recovery-codes", MFA_PROOF),
   // Reads the challenge and the user, counts the attempt, uses the code, consumes the challenge, opens the session.
   spec("mfa-verify", {
     tableActions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],

@@ -74,7 +74,11 @@ try {
     ),
   );
 
-  results = { date: started.toISOString(), machine, quick, size, runEnv: RUN_ENV, cold, flows, verify, load };
+  section("targets (issue 16), from this run");
+  const targets = checkTargets(verify, cold, flows.loginOverheadMs, [...load.reads, ...load.saturation]);
+  for (const target of targets) console.log(`${target.met ? "met   " : "MISSED"} ${target.name}: ${target.measured}`);
+
+  results = { date: started.toISOString(), machine, quick, size, runEnv: RUN_ENV, cold, flows, verify, load, targets };
 } catch (error) {
   await runtime.close();
   throw error;
@@ -86,3 +90,25 @@ const file = join(dir, `bench-${started.toISOString().replace(/[:.]/g, "-")}.jso
 writeFileSync(file, JSON.stringify(results, null, 2));
 writeFileSync(join(dir, "latest.json"), JSON.stringify(results, null, 2));
 console.log(`\nresults: ${file}`);
+
+/** The issue's targets, judged on this run's own ratios. */
+function checkTargets(
+  verify: Awaited<ReturnType<typeof benchVerify>>,
+  cold: ReturnType<typeof benchColdImport>,
+  loginOverheadMs: number,
+  load: Awaited<ReturnType<typeof benchLoad>>["reads"],
+): Array<{ name: string; met: boolean; measured: string }> {
+  const handler = verify.valid.find((r) => r.name === "this authorizer's handler")!;
+  const peers = verify.valid.filter((r) => r !== handler && !r.name.startsWith("raw"));
+  const fastestPeer = peers.reduce((a, b) => (a.ratio <= b.ratio ? a : b));
+  const repeated = verify.cached[0];
+  const authorizerImport = cold.find((r) => r.name === "authorizer")!;
+  return [
+    { name: "authorizer handler <= 1.05x raw verify", met: handler.ratio <= 1.05, measured: `${fixed(handler.ratio, 2)}x` },
+    { name: "authorizer handler at least as fast as every peer", met: handler.ratio <= fastestPeer.ratio, measured: `${fixed(handler.ratio, 2)}x against ${fastestPeer.name} ${fixed(fastestPeer.ratio, 2)}x` },
+    { name: "repeated token from the warm cache <= 0.1x raw verify", met: repeated.ratio <= 0.1, measured: `${fixed(repeated.ratio, 3)}x` },
+    { name: "login beyond argon2id <= 3 ms (p50)", met: loginOverheadMs <= 3, measured: `${fixed(loginOverheadMs, 2)} ms` },
+    { name: "authorizer cold import <= 2x the empty module", met: authorizerImport.ratio <= 2, measured: `${fixed(authorizerImport.ratio, 2)}x` },
+    { name: "no 5xx under load", met: load.every((r) => r.serverErrors === 0), measured: load.map((r) => r.serverErrors).join(", ") },
+  ];
+}
