@@ -100,9 +100,9 @@ export async function bundleFunction(fn: FunctionSpec, outDir: string, target: B
     format: "cjs",
     mainFields: ["module", "main"],
     minify: true,
-    // Minified class names would make logs say "nn" instead of "InvalidGrantError":
-    // keep them, so alerts can match on the error class.
-    keepNames: true,
+    // No keepNames: it wraps every function, closures made per request included, in a
+    // defineProperty call (8% of the authorizer's verification). The error classes that logs
+    // name spell their names out instead (domain/errors.ts).
     sourcemap: true,
     legalComments: "external",
     logLevel: "error",

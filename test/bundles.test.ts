@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { functions } from "../handlers/functions.js";
+import * as errors from "../handlers/lib/domain/errors.js";
 import { ARGON2_BINARY, type BundleTarget } from "../bundle/bundler.js";
 import { bundles, removeBundles } from "./helpers/bundles.js";
 import { ELF_MACHINE, elfMachine } from "./helpers/elf.js";
@@ -84,7 +85,14 @@ describe("bundles", function () {
     }
   });
 
-  it("keeps class names (esbuild keepNames), so a bundle's log line names the error class", async () => {
+  it("every domain error spells out its own class name, which the bundles' minifier would mangle", () => {
+    type Concrete = new (description: string, retryAfterSeconds: number) => errors.AuthError;
+    const classes = (Object.values(errors) as unknown[]).filter((value) => typeof value === "function" && value.prototype instanceof errors.AuthError) as Concrete[];
+    expect(classes.length).to.be.above(10);
+    for (const Class of classes) expect(new Class("x", 1).name).to.equal(Class.name);
+  });
+
+  it("names the error class in a bundle's log line", async () => {
     const { execFileSync } = await import("node:child_process");
     const me = (await bundles("host")).find((b) => b.name === "me")!;
     const env = { PATH: process.env.PATH, TABLE_NAME: "t", AWS_REGION: "eu-west-1", LOG_LEVEL: "info", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
