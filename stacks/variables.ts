@@ -184,7 +184,7 @@ export function defineVariables(scope: Construct) {
     passwordHashingMemoryMb: variable(
       "password_hashing_memory_mb",
       "number",
-      "Memory of the functions that run argon2id (register, login, password change and reset, account deletion: 19 MiB per hash; Lambda CPU grows with memory), in MB.",
+      "Memory of the functions that run argon2id (register, login, password change and reset, account deletion, MFA management: 19 MiB per hash; Lambda CPU grows with memory), in MB.",
       1024,
     ),
     deletionProtection: variable("deletion_protection", "bool", "Protect the user table from deletion (DynamoDB deletion protection)."),
