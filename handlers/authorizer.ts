@@ -6,10 +6,8 @@
  * (domain/verified-token-cache.ts), where API Gateway's own cache is off or has expired.
  */
 import { verifiedTokenCache } from "./lib/domain/verified-token-cache.js";
-import { verifyAccessToken } from "./lib/domain/verify-access-token.js";
 import { bearerToken, contextFromClaims, type AuthorizedSubject } from "./lib/http/authorizer-context.js";
-import { loadConfig } from "./lib/runtime/config.js";
-import { loadVerificationKeys } from "./lib/runtime/keys-from-env.js";
+import { accessTokenVerifierFromEnv } from "./lib/runtime/keys-from-env.js";
 import { createLogger } from "./lib/runtime/logger.js";
 
 export interface AuthorizerEvent {
@@ -22,8 +20,7 @@ export interface AuthorizerResult {
   context?: AuthorizedSubject;
 }
 
-const config = loadConfig(process.env);
-const keys = loadVerificationKeys(process.env);
+const verifyAccess = accessTokenVerifierFromEnv(process.env);
 const logger = createLogger("authorizer", process.env.LOG_LEVEL);
 /** Tokens this warm instance verified, each until its exp: at most ~4 MB (a 43-character key and a small context each). */
 const VERIFIED_TOKENS_KEPT = 10_000;
@@ -40,14 +37,7 @@ export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult>
   const known = verified.get(key, now);
   if (known) return { isAuthorized: true, context: { ...known } };
   try {
-    const claims = verifyAccessToken(token, {
-      keys,
-      issuer: config.issuer,
-      audiences: config.tenants,
-      clockToleranceSeconds: config.clockToleranceSeconds,
-      maxLifetimeSeconds: config.accessTokenTtlSeconds,
-      now,
-    });
+    const claims = verifyAccess(token, now);
     const context = contextFromClaims(claims);
     verified.set(key, context, claims.exp * 1000);
     return { isAuthorized: true, context: { ...context } };

@@ -9,22 +9,20 @@ import { systemClock } from "./lib/domain/clock.js";
 import { InvalidGrantError, InvalidRequestError } from "./lib/domain/errors.js";
 import { limitFailures } from "./lib/domain/source-limits.js";
 import { revokeToken } from "./lib/domain/token-revocation.js";
-import { verifyAccessToken } from "./lib/domain/verify-access-token.js";
 import { requireTrustedOrigin } from "./lib/http/cookie-origin.js";
 import { httpHandler } from "./lib/http/error-response.js";
 import { cookie, type HttpEvent } from "./lib/http/event.js";
 import { formBody } from "./lib/http/form-body.js";
 import { sourceAddress } from "./lib/http/source-address.js";
 import { REFRESH_COOKIE, revocationResponse } from "./lib/http/token-response.js";
-import { allowedOrigins, loadConfig, loadCookieSettings, loadLimits } from "./lib/runtime/config.js";
-import { loadVerificationKeys } from "./lib/runtime/keys-from-env.js";
+import { allowedOrigins, loadCookieSettings, loadLimits } from "./lib/runtime/config.js";
+import { accessTokenVerifierFromEnv } from "./lib/runtime/keys-from-env.js";
 import { createLogger } from "./lib/runtime/logger.js";
 import { macKeyFromEnv } from "./lib/runtime/mac-key-from-env.js";
 import { countersFromEnv, storeFromEnv } from "./lib/runtime/store-from-env.js";
 
 const logger = createLogger("oauth-revoke", process.env.LOG_LEVEL);
-const config = loadConfig(process.env);
-const keys = loadVerificationKeys(process.env);
+const verifyAccess = accessTokenVerifierFromEnv(process.env);
 const origins = allowedOrigins(process.env);
 const refreshCookie = loadCookieSettings(process.env);
 const deps = {
@@ -35,15 +33,7 @@ const deps = {
   limits: loadLimits(process.env),
   clock: systemClock,
   // The authorizer's checks: an access token only counts if this service signed it.
-  verifyAccess: (token: string) =>
-    verifyAccessToken(token, {
-      keys,
-      issuer: config.issuer,
-      audiences: config.tenants,
-      clockToleranceSeconds: config.clockToleranceSeconds,
-      maxLifetimeSeconds: config.accessTokenTtlSeconds,
-      now: Date.now(),
-    }),
+  verifyAccess: (token: string) => verifyAccess(token, Date.now()),
 };
 
 export const handler = httpHandler(logger, async (event) => {
