@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
 import { toEpochSeconds } from "./clock.js";
 import type { Deps } from "./deps.js";
 import { EMAIL_TOKEN_PURPOSES, type EmailTokenPurpose } from "./email-token-store.js";
 import { InvalidGrantError } from "./errors.js";
+import { digestOf, isTokenSecret, newTokenSecret } from "./token-secrets.js";
 
 /**
  * Single-use tokens carried by email (verification, password reset), shaped
@@ -17,9 +17,7 @@ import { InvalidGrantError } from "./errors.js";
 export { EMAIL_TOKEN_PURPOSES, type EmailTokenPurpose } from "./email-token-store.js";
 
 const TAG: Readonly<Record<EmailTokenPurpose, string>> = { "verify-email": "ev1", "reset-password": "pr1" };
-const SECRET_BYTES = 32;
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const SECRET = /^[A-Za-z0-9_-]{43}$/;
 /** Domain separation: this hash means "email token of this purpose and user", nothing else. */
 const LABEL = "email-token/v1";
 
@@ -50,7 +48,7 @@ export interface EmailTokenSubject {
 export async function issueEmailToken(purpose: EmailTokenPurpose, subject: EmailTokenSubject, deps: EmailTokenDeps): Promise<string> {
   // Programming error, not a client's: user ids are UUIDs (accounts.ts), and the token's shape relies on it.
   if (!USER_ID.test(subject.userId)) throw new Error("email tokens need a UUID user id");
-  const secret = randomBytes(SECRET_BYTES).toString("base64url");
+  const secret = newTokenSecret();
   const now = deps.clock();
   await deps.emailTokens.putEmailToken({
     userId: subject.userId,
@@ -125,9 +123,9 @@ function parseEmailToken(token: string): { purpose: EmailTokenPurpose; userId: s
   if (typeof token !== "string" || token.length > 128) return undefined;
   const [tag, userId, secret, extra] = token.split(".");
   const purpose = EMAIL_TOKEN_PURPOSES.find((p) => TAG[p] === tag);
-  if (!purpose || extra !== undefined || !USER_ID.test(userId ?? "") || !SECRET.test(secret ?? "")) return undefined;
+  if (!purpose || extra !== undefined || !USER_ID.test(userId ?? "") || !isTokenSecret(secret ?? "")) return undefined;
   return { purpose, userId, secret };
 }
 
 const hashSecret = (purpose: EmailTokenPurpose, userId: string, secret: string): string =>
-  createHash("sha256").update(`${LABEL}\u0000${purpose}\u0000${userId}\u0000${secret}`).digest("base64url");
+  digestOf(LABEL, purpose, userId, secret);

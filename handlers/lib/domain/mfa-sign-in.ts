@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import { toEpochSeconds } from "./clock.js";
 import { stringField } from "./credentials.js";
 import type { Deps } from "./deps.js";
@@ -7,6 +6,7 @@ import { attemptSecondFactor } from "./login-attempt.js";
 import { readSecondFactor, useSecondFactor, type SecondFactor } from "./mfa-proofs.js";
 import { limitFailures } from "./source-limits.js";
 import type { UserRecord } from "./store.js";
+import { digestOf, isTokenSecret, newTokenSecret } from "./token-secrets.js";
 
 /**
  * The second step of a sign-in. A correct password of an account with MFA gets a challenge,
@@ -21,7 +21,6 @@ export const AMR_PASSWORD = ["pwd"] as const;
 export const AMR_PASSWORD_AND_OTP = ["pwd", "otp"] as const;
 
 const TAG = "mfa1";
-const SECRET = /^[A-Za-z0-9_-]{43}$/;
 const LABEL = "mfa-token/v1";
 /** Malformed, unknown, expired, used, or voided by a password change or deletion: one answer. */
 export const INVALID_CHALLENGE = "the sign-in challenge is invalid, expired or already used; sign in again";
@@ -35,7 +34,7 @@ type VerifyDeps = Pick<Deps, "store" | "mfa" | "secretBox" | "clock" | "counters
 
 /** Issues the challenge for a user who just proved their password. One PutItem. */
 export async function startMfaChallenge(user: UserRecord, deps: Pick<Deps, "mfa" | "clock">): Promise<MfaChallenge> {
-  const secret = randomBytes(32).toString("base64url");
+  const secret = newTokenSecret();
   const now = deps.clock();
   await deps.mfa.putChallenge({
     tokenHash: hashSecret(secret),
@@ -82,8 +81,8 @@ export async function completeMfaSignIn(
 
 function parseToken(token: string): string | undefined {
   const [tag, secret, extra] = token.split(".");
-  if (tag !== TAG || extra !== undefined || !SECRET.test(secret ?? "")) return undefined;
+  if (tag !== TAG || extra !== undefined || !isTokenSecret(secret ?? "")) return undefined;
   return hashSecret(secret);
 }
 
-const hashSecret = (secret: string): string => createHash("sha256").update(`${LABEL}\u0000${secret}`).digest("base64url");
+const hashSecret = (secret: string): string => digestOf(LABEL, secret);

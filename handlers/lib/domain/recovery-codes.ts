@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { InvalidRequestError } from "./errors.js";
+import { digestOf } from "./token-secrets.js";
 
 /**
  * Recovery codes: NIST SP 800-63B §5.1.2 look-up secrets, ten per enrolment, each usable
@@ -41,4 +42,4 @@ export function readRecoveryCode(raw: string, field = "recovery_code"): string {
 
 /** What the user item stores of a code: bound to the user, so a hash copied to another account matches nothing there. */
 export const hashRecoveryCode = (userId: string, code: string): string =>
-  createHash("sha256").update(`${LABEL}\u0000${userId}\u0000${readRecoveryCode(code)}`).digest("base64url");
+  digestOf(LABEL, userId, readRecoveryCode(code));

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { Deps } from "./deps.js";
 import type { SourceKind, SourceWindow } from "./counters.js";
 import { InvalidGrantError, TooManyAttemptsError } from "./errors.js";
 import { retryAfterSeconds } from "./lockout.js";
+import { digestOf } from "./token-secrets.js";
 
 /**
  * Per-source-address limits against credential stuffing and mass sign-up (OWASP ASVS
@@ -86,7 +86,7 @@ export async function admitMailTo(account: { tenant: string; email: string }, ad
 }
 
 /** A fixed-length key for an account's mail counter, so no email spreads into more items. */
-const accountBucket = (tenant: string, email: string): string => createHash("sha256").update(`${tenant}\u0000${email}`).digest("base64url");
+const accountBucket = (tenant: string, email: string): string => digestOf(tenant, email);
 
 /** Counts one in the window; past `limit`, refuses (and logs the first refusal). */
 async function admit(window: SourceWindow, limit: number, deps: LimitDeps, fields: Record<string, unknown>): Promise<void> {

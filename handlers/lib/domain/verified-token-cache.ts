@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { digestOf } from "./token-secrets.js";
 
 /**
  * Verified access tokens a warm authorizer has already checked, so a token presented again
@@ -24,7 +24,7 @@ export interface VerifiedTokenCache<T> {
 export function verifiedTokenCache<T>(maxEntries: number): VerifiedTokenCache<T> {
   const entries = new Map<string, { value: T; expiresAtMs: number }>();
   return {
-    keyOf: (token) => createHash("sha256").update(token).digest("base64url"),
+    keyOf: (token) => digestOf(token),
     get(key, nowMs) {
       const entry = entries.get(key);
       if (!entry) return undefined;
